@@ -1,0 +1,3 @@
+from .save_frames_hook import SaveFramesHook
+
+__all__ = ['SaveFramesHook']

@@ -1,0 +1,4 @@
+"""Evaluation components of mmstvsr."""
+from .metrics import STVSRMetric
+
+__all__ = ['STVSRMetric']

@@ -1,0 +1,4 @@
+"""Metrics of mmstvsr."""
+from .stvsr_metric import STVSRMetric
+
+__all__ = ['STVSRMetric']

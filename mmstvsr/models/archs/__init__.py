@@ -1,0 +1,3 @@
+from .bicubic_upsample import MATLABBicubicUpsample
+
+__all__ = ['MATLABBicubicUpsample']

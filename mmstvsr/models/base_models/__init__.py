@@ -1,0 +1,3 @@
+from .base_stvsr_model import BaseSTVSRModel
+
+__all__ = ['BaseSTVSRModel']

@@ -1,0 +1,197 @@
+"""The space-time super-resolution model every mmstvsr method is built on."""
+from typing import Dict, Optional, Sequence
+
+import torch
+import torch.nn.functional as F
+from mmagic.models.base_models import BaseEditModel
+from mmagic.registry import MODELS
+from mmagic.structures import DataSample
+
+from mmstvsr.utils.temporal import check_times, num_output_frames, window_output_slices
+
+
+@MODELS.register_module()
+class BaseSTVSRModel(BaseEditModel):
+    """Space-time video super-resolution model.
+
+    Maps ``T`` low-resolution frames ``(B, T, 3, h, w)`` to
+    ``T_out = T + (T - 1) * K`` high-resolution frames ``(B, T_out, 3, s*h, s*w)``: every input time
+    and ``K`` intermediate times ``t'`` in (0, 1) between each pair of neighbouring inputs.
+
+    The generator is called as ``generator(lrs, times, **extra)`` with ``lrs`` of shape
+    ``(B, T, 3, h, w)``, ``times`` a ``(K,)`` tensor of positions and ``extra`` the data-sample
+    fields named in ``extra_inputs`` (for example pipeline optical flows ``(B, T - 1, 2, h, w)``),
+    and returns ``(B, T_out, 3, s*h, s*w)``. A generator may declare ``size_divisor`` (an int
+    attribute); inputs are then padded (replicate) to a multiple of it and outputs cropped back.
+
+    Args:
+        generator (dict): Config of the space-time generator.
+        pixel_loss (dict): Config of the reconstruction loss on all output frames.
+        scale (int): Spatial upsampling factor s. Default: 4.
+        times (Sequence[float]): Default intermediate positions t'. Default: ``(0.5,)``.
+        extra_inputs (Sequence[str]): Data-sample fields passed to the generator as keyword
+            arguments. Each is a per-gap tensor ``(B, T - 1, ...)`` with spatial size ``(h, w)``
+            last, so that padding and test windows can slice it. Default: ``()``.
+        train_cfg (dict, optional): Training config. Default: None.
+        test_cfg (dict, optional): Test config. ``window`` (input frames per window) and
+            ``stride`` (default ``window - 1``) split long clips into sliding windows, every output
+            frame being produced exactly once, in order. Default: None (whole clip at once).
+        init_cfg (dict, optional): Initialisation config. Default: None.
+        data_preprocessor (dict, optional): Data pre-processor config. Default: None.
+    """
+
+    def __init__(self,
+                 generator: dict,
+                 pixel_loss: dict,
+                 scale: int = 4,
+                 times: Sequence[float] = (0.5, ),
+                 extra_inputs: Sequence[str] = (),
+                 train_cfg: Optional[dict] = None,
+                 test_cfg: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None,
+                 data_preprocessor: Optional[dict] = None):
+        super().__init__(
+            generator=generator,
+            pixel_loss=pixel_loss,
+            train_cfg=train_cfg,
+            test_cfg=test_cfg,
+            init_cfg=init_cfg,
+            data_preprocessor=data_preprocessor)
+        self.scale = int(scale)
+        self.times = check_times(times)
+        self.extra_inputs = tuple(extra_inputs)
+        test_cfg = test_cfg or {}
+        self.test_window = test_cfg.get('window')
+        self.test_stride = test_cfg.get('stride')
+
+    # ------------------------------------------------------------------ helpers
+    def _resolve_times(self, times: Optional[Sequence[float]],
+                       device: torch.device) -> torch.Tensor:
+        times = self.times if times is None else check_times(
+            times.tolist() if torch.is_tensor(times) else times)
+        return torch.tensor(times, dtype=torch.float32, device=device)
+
+    def _gather_extra(self, data_samples: Optional[DataSample]) -> Dict[str, torch.Tensor]:
+        extra = {}
+        for key in self.extra_inputs:
+            value = None if data_samples is None else data_samples.get(key)
+            if value is None:
+                raise KeyError(
+                    f'the model needs the data-sample field "{key}" (extra_inputs), but the batch '
+                    f'has none: add the transform that makes it to the pipeline and list it in '
+                    f"PackInputs(data_keys=[...,'{key}'])")
+            extra[key] = value
+        return extra
+
+    def _check_inputs(self, inputs: torch.Tensor) -> None:
+        if inputs.dim() != 5:
+            raise ValueError('a space-time SR model takes a batch of frame sequences '
+                             f'(B, T, C, h, w); got a tensor of shape {tuple(inputs.shape)}')
+        if inputs.size(1) < 2:
+            raise ValueError('space-time SR needs at least 2 input frames per sequence, got '
+                             f'{inputs.size(1)}')
+
+    # ------------------------------------------------------------------ forward
+    def forward_tensor(self,
+                       inputs: torch.Tensor,
+                       data_samples: Optional[DataSample] = None,
+                       times: Optional[Sequence[float]] = None,
+                       **kwargs) -> torch.Tensor:
+        """Run the generator on whole sequences, padding to its size divisor.
+
+        Args:
+            inputs (Tensor): LR frames ``(B, T, C, h, w)``.
+            data_samples (DataSample, optional): Stacked data samples holding ``extra_inputs``.
+            times (Sequence[float], optional): Intermediate positions for this call; the model's
+                default ``times`` when None.
+
+        Returns:
+            Tensor: HR frames ``(B, T + (T - 1) * K, C, s*h, s*w)``.
+        """
+        self._check_inputs(inputs)
+        times_t = self._resolve_times(times, inputs.device)
+        extra = self._gather_extra(data_samples)
+        return self._run_padded(inputs, times_t, extra, **kwargs)
+
+    def _run_padded(self, inputs: torch.Tensor, times: torch.Tensor,
+                    extra: Dict[str, torch.Tensor], **kwargs) -> torch.Tensor:
+        h, w = inputs.shape[-2:]
+        divisor = int(getattr(self.generator, 'size_divisor', 1))
+        pad_h, pad_w = (-h) % divisor, (-w) % divisor
+        if pad_h or pad_w:
+            inputs = _pad_frames(inputs, pad_h, pad_w)
+            extra = {k: _pad_frames(v, pad_h, pad_w) for k, v in extra.items()}
+        outputs = self.generator(inputs, times, **extra, **kwargs)
+        expected = num_output_frames(inputs.size(1), times.numel())
+        if outputs.dim() != 5 or outputs.size(1) != expected:
+            raise RuntimeError(
+                f'{type(self.generator).__name__} returned {tuple(outputs.shape)}; a space-time '
+                f'generator must return (B, {expected}, C, H, W) for {inputs.size(1)} inputs and '
+                f'{times.numel()} intermediate positions')
+        return outputs[..., :h * self.scale, :w * self.scale]
+
+    def forward_windows(self,
+                        inputs: torch.Tensor,
+                        data_samples: Optional[DataSample] = None,
+                        times: Optional[Sequence[float]] = None) -> torch.Tensor:
+        """Test-time forward over sliding windows of ``test_cfg.window`` inputs.
+
+        Args:
+            inputs (Tensor): LR frames ``(B, T, C, h, w)``, T of any length.
+            data_samples (DataSample, optional): Stacked data samples holding ``extra_inputs``.
+            times (Sequence[float], optional): Intermediate positions for this call.
+
+        Returns:
+            Tensor: HR frames ``(B, T + (T - 1) * K, C, s*h, s*w)``; each produced exactly once.
+        """
+        self._check_inputs(inputs)
+        times_t = self._resolve_times(times, inputs.device)
+        extra = self._gather_extra(data_samples)
+        if self.test_window is None or inputs.size(1) <= self.test_window:
+            return self._run_padded(inputs, times_t, extra)
+        pieces = []
+        for start, stop, keep in window_output_slices(inputs.size(1), self.test_window,
+                                                      self.test_stride, times_t.numel()):
+            window_extra = {k: v[:, start:stop - 1] for k, v in extra.items()}
+            out = self._run_padded(inputs[:, start:stop], times_t, window_extra)
+            pieces.append(out[:, keep])
+        return torch.cat(pieces, dim=1)
+
+    def forward_inference(self,
+                          inputs: torch.Tensor,
+                          data_samples: Optional[DataSample] = None,
+                          times: Optional[Sequence[float]] = None,
+                          **kwargs) -> DataSample:
+        """Predict HR frames, de-normalised to [0, 255] in the data preprocessor's output order.
+
+        Returns:
+            DataSample: ``pred_img`` of shape ``(B, T_out, C, s*h, s*w)``.
+        """
+        outputs = self.forward_windows(inputs, data_samples, times)
+        outputs = self.data_preprocessor.destruct(outputs, data_samples)
+        return DataSample(pred_img=outputs.cpu())
+
+    def forward_train(self,
+                      inputs: torch.Tensor,
+                      data_samples: Optional[DataSample] = None,
+                      **kwargs) -> Dict[str, torch.Tensor]:
+        """Reconstruction loss between all predicted and ground-truth frames.
+
+        Returns:
+            dict: ``loss_pix``.
+        """
+        outputs = self.forward_tensor(inputs, data_samples, **kwargs)
+        gt = data_samples.gt_img
+        if gt.shape != outputs.shape:
+            raise ValueError(f'ground truth {tuple(gt.shape)} does not match the prediction '
+                             f'{tuple(outputs.shape)}: check that the pipeline gives '
+                             f'{outputs.size(1)} target frames per sequence and the same scale '
+                             f'({self.scale}) as the model')
+        return dict(loss_pix=self.pixel_loss(outputs, gt))
+
+
+def _pad_frames(x: torch.Tensor, pad_h: int, pad_w: int) -> torch.Tensor:
+    """Replicate-pad the last two (spatial) dims of a ``(B, T, C, H, W)`` tensor."""
+    b, t = x.shape[:2]
+    padded = F.pad(x.flatten(0, 1), (0, pad_w, 0, pad_h), mode='replicate')
+    return padded.view(b, t, *padded.shape[1:])

@@ -1,0 +1,116 @@
+"""Non-learned space-time SR references: bicubic upsampling plus frame interpolation.
+
+Every learned model of the toolbox must beat these on the benchmark protocol.
+"""
+from typing import Optional
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmagic.models.utils import flow_warp
+from mmagic.registry import MODELS
+
+from mmstvsr.models.archs.bicubic_upsample import MATLABBicubicUpsample
+from mmstvsr.utils.flow import neighbour_flows
+from mmstvsr.utils.temporal import interleave
+
+
+class ClassicalSTVSRNet(nn.Module):
+    """Bicubic x``scale`` upsampling of every input frame, then interpolation at each t'.
+
+    Subclasses implement :meth:`interpolate`. Inputs are RGB in [0, 1].
+
+    Args:
+        scale (int): Spatial upsampling factor. Default: 4.
+    """
+
+    size_divisor = 1
+
+    def __init__(self, scale: int = 4):
+        super().__init__()
+        self.scale = scale
+        self.upsample = MATLABBicubicUpsample(scale)
+
+    def forward(self, lrs: torch.Tensor, times: torch.Tensor, **kwargs) -> torch.Tensor:
+        """Upsample and interpolate.
+
+        Args:
+            lrs (Tensor): LR frames ``(B, T, 3, h, w)`` in [0, 1].
+            times (Tensor): Intermediate positions ``(K,)`` in (0, 1).
+
+        Returns:
+            Tensor: ``(B, T + (T - 1) * K, 3, s*h, s*w)``: I_0, I_t'1.., I_1, ...
+        """
+        b, t, c, h, w = lrs.shape
+        hrs = self.upsample(lrs.flatten(0, 1)).view(b, t, c, h * self.scale, w * self.scale)
+        context = self.prepare(lrs, **kwargs)
+        frames = interleave(t, times.tolist(), lambda i: hrs[:, i],
+                            lambda i, tau: self.interpolate(hrs, i, tau, context))
+        return torch.stack(frames, dim=1)
+
+    def prepare(self, lrs: torch.Tensor, **kwargs) -> Optional[dict]:
+        """Per-sequence data needed by :meth:`interpolate` (none by default)."""
+        return None
+
+    def interpolate(self, hrs: torch.Tensor, i: int, tau: float,
+                    context: Optional[dict]) -> torch.Tensor:
+        """The HR frame at time ``i + tau`` ``(B, 3, H, W)`` from upsampled frames ``hrs``."""
+        raise NotImplementedError
+
+
+@MODELS.register_module()
+class BicubicAverageNet(ClassicalSTVSRNet):
+    """Bicubic upsampling + blending ``(1 - t') I_i + t' I_{i+1}`` (frame averaging at 0.5)."""
+
+    def interpolate(self, hrs, i, tau, context):
+        return (1 - tau) * hrs[:, i] + tau * hrs[:, i + 1]
+
+
+@MODELS.register_module()
+class BicubicFlowNet(ClassicalSTVSRNet):
+    """Bicubic upsampling + flow-based frame interpolation at t'.
+
+    Flows between neighbouring LR inputs come from the data pipeline (``flow_fwd`` /
+    ``flow_bwd`` of :class:`~mmstvsr.datasets.transforms.FarnebackFlow`) or, when not given, are
+    computed here with the same OpenCV Farneback estimator. They are upsampled to HR and turned
+    into flows from time t' with the linear-motion approximation of Super SloMo,
+    ``F_t0 = -(1-t)t F_01 + t^2 F_10`` and ``F_t1 = (1-t)^2 F_01 - t(1-t) F_10``; the two warped
+    neighbours are blended with weights ``1 - t`` and ``t``.
+    """
+
+    def prepare(self, lrs, flow_fwd=None, flow_bwd=None):
+        """Flows ``(B, T-1, 2, H, W)`` at HR resolution, in HR pixels."""
+        if flow_fwd is None or flow_bwd is None:
+            flow_fwd, flow_bwd = _farneback_pairs(lrs)
+        b, n = flow_fwd.shape[:2]
+
+        def to_hr(flow):
+            up = F.interpolate(flow.flatten(0, 1).float(), scale_factor=self.scale,
+                               mode='bilinear', align_corners=False) * self.scale
+            return up.view(b, n, *up.shape[1:])
+
+        return dict(fwd=to_hr(flow_fwd), bwd=to_hr(flow_bwd))
+
+    def interpolate(self, hrs, i, tau, context):
+        f01, f10 = context['fwd'][:, i], context['bwd'][:, i]
+        f_t0 = -(1 - tau) * tau * f01 + tau * tau * f10
+        f_t1 = (1 - tau)**2 * f01 - tau * (1 - tau) * f10
+        warped0 = flow_warp(hrs[:, i], f_t0.permute(0, 2, 3, 1), padding_mode='border')
+        warped1 = flow_warp(hrs[:, i + 1], f_t1.permute(0, 2, 3, 1), padding_mode='border')
+        return (1 - tau) * warped0 + tau * warped1
+
+
+def _farneback_pairs(lrs: torch.Tensor):
+    """Forward and backward Farneback flows between neighbouring frames.
+
+    Args:
+        lrs (Tensor): ``(B, T, 3, h, w)`` RGB in [0, 1].
+
+    Returns:
+        tuple[Tensor, Tensor]: ``(B, T-1, 2, h, w)`` forward (i -> i+1) and backward flows.
+    """
+    frames = (lrs.detach().clamp(0, 1) * 255).round().to(torch.uint8)
+    frames = frames.permute(0, 1, 3, 4, 2).cpu().numpy()
+    flows = [neighbour_flows(list(seq), channel_order='rgb') for seq in frames]
+    fwd, bwd = (torch.stack(f).to(lrs.device) for f in zip(*flows))
+    return fwd, bwd

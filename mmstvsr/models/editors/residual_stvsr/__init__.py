@@ -1,0 +1,3 @@
+from .residual_stvsr_net import ResidualSTVSRNet
+
+__all__ = ['ResidualSTVSRNet']

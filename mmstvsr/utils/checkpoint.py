@@ -1,0 +1,55 @@
+"""Load MMEngine checkpoints under torch >= 2.6, whose ``torch.load`` defaults to ``weights_only``.
+
+MMEngine 0.10.7 calls ``torch.load`` without ``weights_only``; since torch 2.6 that means the
+restricted unpickler, which refuses the few non-tensor objects an MMEngine checkpoint holds: the
+message hub's :class:`~mmengine.logging.HistoryBuffer` (with numpy arrays inside, and its statistics
+methods, pickled as ``getattr(HistoryBuffer, 'mean')``) and numpy scalars in ``meta``.
+
+Instead of switching the check off, :func:`allow_mmengine_checkpoints` replaces MMEngine's
+local-file checkpoint loader (used by ``load_from``, ``--resume`` and ``load_checkpoint``) with one
+that keeps ``weights_only=True`` and allows exactly those types, only for the duration of that
+load. Any other class in a checkpoint is still refused, and ``torch.load`` elsewhere is unchanged.
+"""
+import os.path as osp
+
+import numpy as np
+import torch
+from mmengine.logging import HistoryBuffer
+from mmengine.runner import CheckpointLoader
+
+
+def mmengine_checkpoint_globals() -> list:
+    """The non-tensor globals found in checkpoints that MMEngine's Runner saves."""
+    numpy_globals = [
+        np.core.multiarray._reconstruct,  # np.ndarray pickling entry point
+        np.core.multiarray.scalar,  # numpy scalars, e.g. np.float64 values in meta
+        np.ndarray,
+        np.dtype,
+    ]
+    # numpy >= 1.25 pickles dtypes through their per-type classes (np.dtypes.Float64DType, ...)
+    numpy_globals += [type(np.dtype(code)) for code in np.typecodes['All'] if code not in 'OV']
+    # getattr: HistoryBuffer's state names its statistics methods as getattr(HistoryBuffer, name);
+    # the restricted unpickler still calls nothing that is not on this list.
+    return [HistoryBuffer, getattr] + numpy_globals
+
+
+def load_from_local(filename: str, map_location=None) -> dict:
+    """Load a local checkpoint with ``weights_only=True`` and MMEngine's types allowed.
+
+    Args:
+        filename (str): Checkpoint path.
+        map_location: As in :func:`torch.load`.
+
+    Returns:
+        dict: The checkpoint.
+    """
+    filename = osp.expanduser(filename)
+    if not osp.isfile(filename):
+        raise FileNotFoundError(f'{filename} can not be found.')
+    with torch.serialization.safe_globals(mmengine_checkpoint_globals()):
+        return torch.load(filename, map_location=map_location, weights_only=True)
+
+
+def allow_mmengine_checkpoints() -> None:
+    """Make MMEngine load local checkpoints through :func:`load_from_local`."""
+    CheckpointLoader.register_scheme(prefixes='', loader=load_from_local, force=True)

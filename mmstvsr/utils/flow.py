@@ -1,0 +1,92 @@
+"""Farneback optical flow, computed as the STINet authors compute it."""
+import cv2
+import numpy as np
+import torch
+
+#: Arguments of ``cv2.calcOpticalFlowFarneback`` after ``flow=None``, in order:
+#: pyr_scale=0.5 (each pyramid level is half the previous one), levels=3,
+#: winsize=15 (averaging window), iterations=3 (per pyramid level),
+#: poly_n=5 (pixel neighbourhood of the polynomial expansion),
+#: poly_sigma=1.2 (Gaussian sigma of that expansion), flags=0.
+FARNEBACK_PARAMS = (0.5, 3, 15, 3, 5, 1.2, 0)
+
+_TO_GRAY = {'bgr': cv2.COLOR_BGR2GRAY, 'rgb': cv2.COLOR_RGB2GRAY}
+
+
+def _to_gray_uint8(img, channel_order):
+    """Convert a frame to a contiguous uint8 grayscale image.
+
+    Args:
+        img (np.ndarray): ``(H, W)`` or ``(H, W, 3)`` frame, uint8 or float
+            in [0, 255] (rounded to the nearest integer, then clipped).
+        channel_order (str): 'bgr' or 'rgb', the order of a colour frame.
+
+    Returns:
+        np.ndarray: ``(H, W)`` uint8 image.
+    """
+    if img.dtype != np.uint8:
+        if not np.issubdtype(img.dtype, np.floating):
+            raise TypeError(
+                f'frames must be uint8 or float, got dtype {img.dtype}')
+        img = np.clip(np.rint(img), 0, 255).astype(np.uint8)
+    if img.ndim == 3 and img.shape[2] == 3:
+        img = cv2.cvtColor(np.ascontiguousarray(img), _TO_GRAY[channel_order])
+    elif img.ndim != 2:
+        raise ValueError(
+            f'frames must be (H, W) or (H, W, 3), got shape {img.shape}')
+    return np.ascontiguousarray(img)
+
+
+def farneback_flow(prev, nxt, channel_order='bgr'):
+    """Dense optical flow from ``prev`` to ``nxt`` (OpenCV Farneback).
+
+    Both frames are converted to uint8 grayscale, then
+    ``cv2.calcOpticalFlowFarneback(prev_gray, next_gray, None, 0.5, 3, 15, 3,
+    5, 1.2, 0)`` is run (see :data:`FARNEBACK_PARAMS`).
+
+    Args:
+        prev (np.ndarray): First frame, ``(H, W)`` gray or ``(H, W, 3)``
+            colour; uint8, or float in [0, 255] (rounded to uint8).
+        nxt (np.ndarray): Second frame, same shape as ``prev``.
+        channel_order (str): 'bgr' or 'rgb', channel order of colour
+            frames, used for the gray conversion. Default: 'bgr'.
+
+    Returns:
+        np.ndarray: ``(H, W, 2)`` float32 flow ``(u, v)``: the x and y
+        displacements in pixels, with ``prev[y, x] ~ nxt[y + v, x + u]``.
+    """
+    if channel_order not in _TO_GRAY:
+        raise ValueError(
+            f"channel_order must be 'bgr' or 'rgb', got {channel_order!r}")
+    if prev.shape != nxt.shape:
+        raise ValueError(
+            f'frames differ in shape: {prev.shape} vs {nxt.shape}')
+    prev_gray = _to_gray_uint8(prev, channel_order)
+    next_gray = _to_gray_uint8(nxt, channel_order)
+    flow = cv2.calcOpticalFlowFarneback(prev_gray, next_gray, None,
+                                        *FARNEBACK_PARAMS)
+    return flow.astype(np.float32, copy=False)
+
+
+def neighbour_flows(frames, channel_order='bgr'):
+    """Forward and backward Farneback flows between consecutive frames.
+
+    Args:
+        frames (Sequence[np.ndarray]): T >= 2 frames, each as accepted by
+            :func:`farneback_flow`.
+        channel_order (str): 'bgr' or 'rgb' for colour frames.
+
+    Returns:
+        tuple[torch.Tensor, torch.Tensor]: float32 ``(T - 1, 2, H, W)``
+        forward flows (frame i to i + 1) and backward flows (i + 1 to i),
+        channels ``(u, v)``.
+    """
+    pairs = list(zip(frames[:-1], frames[1:]))
+    forward = [farneback_flow(a, b, channel_order) for a, b in pairs]
+    backward = [farneback_flow(b, a, channel_order) for a, b in pairs]
+
+    def to_tensor(flows):
+        return torch.from_numpy(
+            np.ascontiguousarray(np.stack(flows).transpose(0, 3, 1, 2)))
+
+    return to_tensor(forward), to_tensor(backward)

@@ -1,0 +1,154 @@
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+import torch
+from mmagic.datasets.transforms import PackInputs
+from mmagic.registry import TRANSFORMS
+
+from mmstvsr.datasets.transforms import FarnebackFlow
+from mmstvsr.utils.flow import farneback_flow
+
+CLIP_DIR = (Path(__file__).parents[1] / 'data' / 'vimeo_septuplet' /
+            'sequences' / '00001' / '0001')
+
+DX, DY = 3, 2
+
+
+@pytest.fixture(scope='module')
+def frames():
+    """The 7 real BGR uint8 frames, (256, 448, 3) each."""
+    return [cv2.imread(str(CLIP_DIR / f'im{i}.png')) for i in range(1, 8)]
+
+
+@pytest.fixture(scope='module')
+def shifted_pair(frames):
+    """Two crops of a real frame; content moves by (DX, DY) from 1st to 2nd.
+
+    ``nxt[y + DY, x + DX] == prev[y, x]``.
+    """
+    big = frames[3]
+    h, w = big.shape[0] - 8, big.shape[1] - 8
+    return big[DY:DY + h, DX:DX + w], big[:h, :w]
+
+
+@pytest.fixture(scope='module')
+def textured(shifted_pair):
+    """Mask of the pixels of ``prev`` with texture (most are flat white)."""
+    gray = cv2.cvtColor(shifted_pair[0], cv2.COLOR_BGR2GRAY).astype(float)
+    mask = np.hypot(*np.gradient(gray)) > 5
+    assert mask.sum() > 1000
+    return mask
+
+
+def test_shape_and_dtype(frames):
+    flow = farneback_flow(frames[0], frames[1])
+    assert flow.shape == (256, 448, 2)
+    assert flow.dtype == np.float32
+    gray = [cv2.cvtColor(f, cv2.COLOR_BGR2GRAY) for f in frames[:2]]
+    np.testing.assert_array_equal(farneback_flow(*gray), flow)
+
+
+def test_matches_reference_call(frames):
+    gray = [cv2.cvtColor(f, cv2.COLOR_BGR2GRAY) for f in frames[:2]]
+    ref = cv2.calcOpticalFlowFarneback(gray[0], gray[1], None, 0.5, 3, 15, 3,
+                                       5, 1.2, 0)
+    np.testing.assert_array_equal(farneback_flow(frames[0], frames[1]), ref)
+
+
+def test_identical_frames_give_zero_flow(frames):
+    flow = farneback_flow(frames[2], frames[2].copy())
+    assert np.abs(flow).max() < 0.01
+
+
+def test_known_translation(shifted_pair, textured):
+    prev, nxt = shifted_pair
+    forward = farneback_flow(prev, nxt)
+    np.testing.assert_allclose(
+        np.median(forward[textured], axis=0), (DX, DY), atol=0.1)
+    backward = farneback_flow(nxt, prev)
+    np.testing.assert_allclose(
+        np.median(backward[textured], axis=0), (-DX, -DY), atol=0.1)
+    # pixel by pixel, backward ~ -forward where there is texture
+    err = np.abs(backward + forward)[textured]
+    assert np.median(err) < 0.1
+
+
+def test_channel_order(shifted_pair):
+    prev, nxt = shifted_pair
+    bgr = farneback_flow(prev, nxt, channel_order='bgr')
+    rgb = farneback_flow(prev[..., ::-1], nxt[..., ::-1], channel_order='rgb')
+    np.testing.assert_array_equal(rgb, bgr)
+    # the wrong order weighs the channels differently
+    assert not np.array_equal(farneback_flow(prev, nxt, channel_order='rgb'),
+                              bgr)
+    with pytest.raises(ValueError, match='channel_order'):
+        farneback_flow(prev, nxt, channel_order='yuv')
+
+
+def test_float_input_is_rounded(shifted_pair):
+    prev, nxt = shifted_pair
+    ref = farneback_flow(prev, nxt)
+    flow = farneback_flow(prev.astype(np.float32) + 0.3,
+                          nxt.astype(np.float64) - 0.3)
+    np.testing.assert_array_equal(flow, ref)
+
+
+def test_rejects_bad_frames(frames):
+    with pytest.raises(ValueError, match='shape'):
+        farneback_flow(frames[0], frames[1][:-1])
+    with pytest.raises(TypeError, match='uint8 or float'):
+        farneback_flow(frames[0].astype(np.int32), frames[1].astype(np.int32))
+
+
+@pytest.mark.parametrize('num_frames', [4, 2])
+def test_transform_shapes(frames, num_frames):
+    clip = [cv2.resize(f, (112, 64), interpolation=cv2.INTER_AREA)
+            for f in frames[:num_frames]]
+    results = FarnebackFlow()(dict(img=clip, img_channel_order='bgr'))
+    for key in ('flow_fwd', 'flow_bwd'):
+        flows = results[key]
+        assert isinstance(flows, torch.Tensor)
+        assert flows.dtype == torch.float32
+        assert flows.shape == (num_frames - 1, 2, 64, 112)
+    np.testing.assert_array_equal(
+        results['flow_fwd'][-1].numpy().transpose(1, 2, 0),
+        farneback_flow(clip[-2], clip[-1]))
+    np.testing.assert_array_equal(
+        results['flow_bwd'][0].numpy().transpose(1, 2, 0),
+        farneback_flow(clip[1], clip[0]))
+
+
+def test_transform_uses_channel_order_and_keys(shifted_pair):
+    prev, nxt = shifted_pair
+    clip = [prev[..., ::-1], nxt[..., ::-1]]
+    results = FarnebackFlow(key='lq', forward_key='f', backward_key='b')(
+        dict(lq=clip, lq_channel_order='rgb'))
+    np.testing.assert_array_equal(results['f'][0].numpy().transpose(1, 2, 0),
+                                  farneback_flow(prev, nxt))
+    np.testing.assert_array_equal(results['b'][0].numpy().transpose(1, 2, 0),
+                                  farneback_flow(nxt, prev))
+
+
+def test_transform_needs_two_frames(frames):
+    with pytest.raises(ValueError, match='at least 2 frames.*got 1'):
+        FarnebackFlow()(dict(img=[frames[0]]))
+    with pytest.raises(TypeError, match='list of frames'):
+        FarnebackFlow()(dict(img=frames[0]))
+
+
+def test_pack_inputs_keeps_flow_shape(frames):
+    clip = [cv2.resize(f, (112, 64), interpolation=cv2.INTER_AREA)
+            for f in frames[:2]]
+    results = FarnebackFlow()(dict(img=clip))
+    packed = PackInputs(keys='img', data_keys=['flow_fwd', 'flow_bwd'])(
+        results)
+    assert packed['data_samples'].flow_fwd.shape == (1, 2, 64, 112)
+    assert packed['data_samples'].flow_bwd.shape == (1, 2, 64, 112)
+
+
+def test_build_from_registry():
+    transform = TRANSFORMS.build(dict(type='FarnebackFlow', key='img'))
+    assert isinstance(transform, FarnebackFlow)
+    assert "key='img'" in repr(transform)

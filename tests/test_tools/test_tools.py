@@ -1,0 +1,112 @@
+"""End-to-end runs of tools/test.py, tools/train.py and tools/dist_train.sh on real frames."""
+import json
+import os
+import os.path as osp
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import cv2
+from mmengine.runner.checkpoint import _load_checkpoint
+
+import mmstvsr  # noqa: F401  (installs the checkpoint loader)
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+DATA = osp.join(ROOT, 'tests', 'data', 'vimeo_septuplet')
+BASELINE = 'configs/baselines/bicubic-flow_x4_vimeo-septuplet.py'
+TINY = 'configs/baselines/residual-stvsr-tiny_x4_vimeo-septuplet.py'
+TEST_DATA = [f'test_dataloader.dataset.data_root={DATA}']
+TRAIN_OPTS = [
+    f'train_dataloader.dataset.data_root={DATA}', f'val_dataloader.dataset.data_root={DATA}',
+    'train_cfg.val_interval=100000', 'default_hooks.logger.interval=1',
+    'default_hooks.checkpoint.interval=2', 'default_hooks.checkpoint.max_keep_ckpts=100'
+]
+
+
+def _run(args, timeout=600, **kwargs):
+    return subprocess.run([sys.executable] + args, cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout, **kwargs)
+
+
+def test_baseline_evaluates_real_frames_and_saves_frames(tmp_path):
+    out = tmp_path / 'metrics.json'
+    frames = tmp_path / 'frames'
+    res = _run(['tools/test.py', BASELINE, '--work-dir', str(tmp_path / 'wd'), '--out',
+                str(out), '--save-frames', str(frames), '--cfg-options'] + TEST_DATA)
+    assert res.returncode == 0, res.stderr[-3000:]
+    metrics = json.loads(out.read_text())
+    assert 22 < metrics['Y-PSNR'] < 45, metrics
+    assert 0.6 < metrics['Y-SSIM'] < 1, metrics
+    assert 20 < metrics['RGB-PSNR'] < metrics['Y-PSNR'] + 3, metrics
+    assert 'Y-PSNR' in res.stdout + res.stderr
+    for clip in ('00002/0004', '00002/0007', '00002/0008'):
+        saved = sorted(os.listdir(frames / clip))
+        assert saved == [f'{i:04d}.png' for i in range(7)]
+        assert cv2.imread(str(frames / clip / '0003.png')).shape == (256, 448, 3)
+
+
+def test_test_tool_bad_input(tmp_path):
+    res = _run(['tools/test.py', BASELINE, str(tmp_path / 'missing.pth')])
+    assert res.returncode != 0 and 'checkpoint not found' in res.stderr
+    res = _run(['tools/test.py', TINY, '--work-dir', str(tmp_path), '--cfg-options'] + TEST_DATA)
+    assert res.returncode != 0 and 'give its CHECKPOINT' in res.stderr
+    res = _run(['tools/test.py', BASELINE, '--work-dir', str(tmp_path), '--cfg-options',
+                f'test_dataloader.dataset.data_root={tmp_path}'])
+    assert res.returncode != 0 and 'list file not found' in res.stderr
+
+
+def _last_checkpoint(work_dir):
+    with open(osp.join(work_dir, 'last_checkpoint')) as f:
+        return f.read().strip()
+
+
+def test_train_killed_then_resumed_then_tested(tmp_path):
+    work_dir = str(tmp_path / 'train')
+    proc = subprocess.Popen(
+        [sys.executable, 'tools/train.py', TINY, '--work-dir', work_dir, '--cfg-options',
+         'train_cfg.max_iters=1000'] + TRAIN_OPTS,
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 300
+        while not osp.exists(osp.join(work_dir, 'last_checkpoint')):
+            assert proc.poll() is None, 'training exited before its first checkpoint'
+            assert time.time() < deadline, 'no checkpoint after 300 s'
+            time.sleep(0.2)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    ckpt = _last_checkpoint(work_dir)
+    done = int(re.search(r'iter_(\d+)\.pth', ckpt).group(1))
+    assert done >= 2
+
+    res = _run(['tools/train.py', TINY, '--work-dir', work_dir, '--resume', '--cfg-options',
+                f'train_cfg.max_iters={done + 2}'] + TRAIN_OPTS)
+    log = res.stdout + res.stderr
+    assert res.returncode == 0, log[-3000:]
+    assert f'resumed epoch: 0, iter: {done}' in log
+    assert re.search(rf'Iter\(train\) \[\s*{done + 1}/{done + 2}\]', log)
+    assert not re.search(rf'Iter\(train\) \[\s*{done}/', log)
+    final = osp.join(work_dir, f'iter_{done + 2}.pth')
+    state = _load_checkpoint(final, map_location='cpu')  # weights_only, MMEngine types allowed
+    assert state['meta']['iter'] == done + 2
+
+    res = _run(['tools/test.py', TINY, final, '--work-dir', str(tmp_path / 'test'),
+                '--out', str(tmp_path / 'tiny.json'), '--cfg-options'] + TEST_DATA)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert json.loads((tmp_path / 'tiny.json').read_text())['Y-PSNR'] > 15
+
+
+def test_two_process_cpu_training(tmp_path):
+    work_dir = str(tmp_path / 'dist')
+    env = dict(os.environ, PYTHON=sys.executable, PORT='29517')
+    res = subprocess.run(
+        ['bash', 'tools/dist_train.sh', TINY, '2', '--work-dir', work_dir, '--cfg-options',
+         'train_cfg.max_iters=2'] + TRAIN_OPTS,
+        cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
+    log = res.stdout + res.stderr
+    assert res.returncode == 0, log[-3000:]
+    assert 'Distributed training: True' in log
+    assert 'gloo' in log
+    assert osp.exists(osp.join(work_dir, 'iter_2.pth'))

@@ -1,0 +1,74 @@
+"""Train a space-time SR model with MMEngine's Runner (MMagic-compatible flags).
+
+Example:
+    .venv/bin/python tools/train.py configs/baselines/residual-stvsr-tiny_x4_vimeo-septuplet.py
+"""
+import argparse
+import os
+import sys
+
+os.environ.setdefault('NO_ALBUMENTATIONS_UPDATE', '1')  # no network check at import (mmagic)
+
+from mmengine.config import DictAction  # noqa: E402
+from mmengine.runner import Runner  # noqa: E402
+
+from mmstvsr.utils.launch import load_run_config  # noqa: E402
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description='Train a space-time SR model')
+    parser.add_argument('config', help='train config file path')
+    parser.add_argument('--work-dir', help='the dir to save logs and models')
+    parser.add_argument(
+        '--resume',
+        nargs='?',
+        type=str,
+        const='auto',
+        help='resume from the given checkpoint, or (no value) from the latest checkpoint in '
+        'the work dir')
+    parser.add_argument(
+        '--amp', action='store_true', help='enable automatic mixed precision training')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings in the config, key=value pairs, e.g. '
+        'train_dataloader.dataset.data_root=data/vimeo_septuplet')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+def main():
+    args = parse_args()
+    cfg = load_run_config(args.config, args.cfg_options, args.work_dir, args.launcher)
+
+    if args.amp:
+        optim_type = cfg.optim_wrapper.get('type', 'OptimWrapper')
+        if optim_type != 'OptimWrapper':
+            sys.exit(f'--amp needs optim_wrapper.type OptimWrapper, the config has {optim_type}')
+        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+
+    if args.resume == 'auto':
+        cfg.resume = True
+        cfg.load_from = None
+    elif args.resume is not None:
+        if not os.path.isfile(args.resume):
+            sys.exit(f'--resume: checkpoint not found: {args.resume}')
+        cfg.resume = True
+        cfg.load_from = args.resume
+
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+
+
+if __name__ == '__main__':
+    main()
