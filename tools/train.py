@@ -9,6 +9,7 @@ import sys
 
 os.environ.setdefault('NO_ALBUMENTATIONS_UPDATE', '1')  # no network check at import (mmagic)
 
+import torch  # noqa: E402
 from mmengine.config import DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
@@ -51,6 +52,8 @@ def main():
     cfg = load_run_config(args.config, args.cfg_options, args.work_dir, args.launcher)
 
     if args.amp:
+        if not torch.cuda.is_available():
+            sys.exit('--amp (mixed precision) needs a CUDA GPU; none is visible: train without it')
         optim_type = cfg.optim_wrapper.get('type', 'OptimWrapper')
         if optim_type != 'OptimWrapper':
             sys.exit(f'--amp needs optim_wrapper.type OptimWrapper, the config has {optim_type}')

@@ -9,6 +9,7 @@ import sys
 import time
 
 import cv2
+import torch
 from mmengine.runner.checkpoint import _load_checkpoint
 
 import mmstvsr  # noqa: F401  (installs the checkpoint loader)
@@ -55,6 +56,16 @@ def test_test_tool_bad_input(tmp_path):
     res = _run(['tools/test.py', BASELINE, '--work-dir', str(tmp_path), '--cfg-options',
                 f'test_dataloader.dataset.data_root={tmp_path}'])
     assert res.returncode != 0 and 'list file not found' in res.stderr
+
+
+def test_train_tool_bad_input(tmp_path):
+    res = _run(['tools/train.py', 'configs/nope.py'])
+    assert res.returncode != 0 and 'config file not found: configs/nope.py' in res.stderr
+    if not torch.cuda.is_available():
+        res = _run(['tools/train.py', TINY, '--amp', '--work-dir', str(tmp_path)])
+        assert res.returncode != 0 and '--amp (mixed precision) needs a CUDA GPU' in res.stderr
+    res = _run(['tools/train.py', TINY, '--resume', str(tmp_path / 'none.pth')])
+    assert res.returncode != 0 and 'checkpoint not found' in res.stderr
 
 
 def _last_checkpoint(work_dir):
