@@ -4,8 +4,12 @@ Importing the package registers its models, datasets, transforms, metrics and ho
 registries (``mmagic.registry``), and lets MMEngine load its own checkpoints under torch's
 ``weights_only`` default (see :mod:`mmstvsr.utils.checkpoint`).
 """
-from .utils import allow_mmengine_checkpoints
-from .version import __version__
+import os
+
+os.environ.setdefault('NO_ALBUMENTATIONS_UPDATE', '1')  # mmagic imports albumentations: no network
+
+from .utils import allow_mmengine_checkpoints  # noqa: E402
+from .version import __version__  # noqa: E402
 
 allow_mmengine_checkpoints()
 

@@ -7,13 +7,11 @@ import argparse
 import os
 import sys
 
-os.environ.setdefault('NO_ALBUMENTATIONS_UPDATE', '1')  # no network check at import (mmagic)
+import torch
+from mmengine.config import DictAction
+from mmengine.runner import Runner
 
-import torch  # noqa: E402
-from mmengine.config import DictAction  # noqa: E402
-from mmengine.runner import Runner  # noqa: E402
-
-from mmstvsr.utils.launch import load_run_config  # noqa: E402
+from mmstvsr.utils.launch import load_run_config
 
 
 def parse_args():

@@ -1,19 +1,14 @@
 # Classical reference: MATLAB-bicubic x4 upsampling + Farneback-flow frame interpolation at t'.
 # The flows come from the data pipeline (FarnebackFlow on the LR inputs). No weights.
-_base_ = ['./bicubic-average_x4_vimeo-septuplet.py']
+_base_ = ['../_base_/default_runtime.py', '../_base_/datasets/vimeo90k_septuplet_x4_flow.py']
 
 model = dict(
+    type='BaseSTVSRModel',
     generator=dict(type='BicubicFlowNet', scale=4),
-    extra_inputs=('flow_fwd', 'flow_bwd'))
-
-flow_test_pipeline = [
-    dict(type='LoadImageFromFile', key='gt', channel_order='rgb'),
-    dict(type='MATLABBicubicDownsample', scale=4),
-    dict(type='FarnebackFlow', key='img'),
-    dict(
-        type='PackInputs',
-        meta_keys=['key', 'clip', 'input_indices'],
-        data_keys=['flow_fwd', 'flow_bwd']),
-]
-val_dataloader = dict(dataset=dict(pipeline=flow_test_pipeline))
-test_dataloader = val_dataloader
+    pixel_loss=dict(type='L1Loss', loss_weight=1.0, reduction='mean'),
+    scale=4,
+    times=(0.5, ),
+    extra_inputs=('flow_fwd', 'flow_bwd'),
+    test_cfg=dict(window=4, stride=3),
+    data_preprocessor=dict(
+        type='DataPreprocessor', mean=[0., 0., 0.], std=[255., 255., 255.]))

@@ -90,3 +90,20 @@ def neighbour_flows(frames, channel_order='bgr'):
             np.ascontiguousarray(np.stack(flows).transpose(0, 3, 1, 2)))
 
     return to_tensor(forward), to_tensor(backward)
+
+
+def batch_neighbour_flows(lrs):
+    """:func:`neighbour_flows` for a batch of model inputs.
+
+    Args:
+        lrs (torch.Tensor): ``(B, T, 3, h, w)`` RGB frames in [0, 1].
+
+    Returns:
+        tuple[torch.Tensor, torch.Tensor]: ``(B, T - 1, 2, h, w)`` forward
+        and backward flows, on the device of ``lrs``, without gradient.
+    """
+    frames = (lrs.detach().clamp(0, 1) * 255).round().to(torch.uint8)
+    frames = frames.permute(0, 1, 3, 4, 2).cpu().numpy()
+    flows = [neighbour_flows(list(seq), channel_order='rgb') for seq in frames]
+    fwd, bwd = (torch.stack(f).to(lrs.device) for f in zip(*flows))
+    return fwd, bwd

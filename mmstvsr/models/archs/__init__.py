@@ -1,3 +1,11 @@
-from .bicubic_upsample import MATLABBicubicUpsample
+from .bicubic_resize import MATLABBicubicResize
+from .dense_dbpn import DenseDBPN, convert_dbpn_state_dict
+from .projection_blocks import (ConvBlock, DeconvBlock, DenseDownProjection, DenseUpProjection,
+                                DownProjection, ResBlock, UpProjection, build_activation,
+                                projection_kernel)
 
-__all__ = ['MATLABBicubicUpsample']
+__all__ = [
+    'MATLABBicubicResize', 'DenseDBPN', 'convert_dbpn_state_dict', 'ConvBlock', 'DeconvBlock',
+    'ResBlock', 'UpProjection', 'DownProjection', 'DenseUpProjection', 'DenseDownProjection',
+    'build_activation', 'projection_kernel'
+]

@@ -21,7 +21,9 @@ class BaseSTVSRModel(BaseEditModel):
     The generator is called as ``generator(lrs, times, **extra)`` with ``lrs`` of shape
     ``(B, T, 3, h, w)``, ``times`` a ``(K,)`` tensor of positions and ``extra`` the data-sample
     fields named in ``extra_inputs`` (for example pipeline optical flows ``(B, T - 1, 2, h, w)``),
-    and returns ``(B, T_out, 3, s*h, s*w)``. A generator may declare ``size_divisor`` (an int
+    and returns ``(B, T_out, 3, s*h, s*w)`` (or, when a subclass asks for auxiliary outputs, a
+    dict with those frames under ``frames`` and other per-frame outputs at any multiple of the
+    input size, cropped alike). A generator may declare ``size_divisor`` (an int
     attribute); inputs are then padded (replicate) to a multiple of it and outputs cropped back.
 
     Args:
@@ -114,7 +116,7 @@ class BaseSTVSRModel(BaseEditModel):
         return self._run_padded(inputs, times_t, extra, **kwargs)
 
     def _run_padded(self, inputs: torch.Tensor, times: torch.Tensor,
-                    extra: Dict[str, torch.Tensor], **kwargs) -> torch.Tensor:
+                    extra: Dict[str, torch.Tensor], **kwargs):
         h, w = inputs.shape[-2:]
         divisor = int(getattr(self.generator, 'size_divisor', 1))
         pad_h, pad_w = (-h) % divisor, (-w) % divisor
@@ -122,13 +124,21 @@ class BaseSTVSRModel(BaseEditModel):
             inputs = _pad_frames(inputs, pad_h, pad_w)
             extra = {k: _pad_frames(v, pad_h, pad_w) for k, v in extra.items()}
         outputs = self.generator(inputs, times, **extra, **kwargs)
+        frames = outputs['frames'] if isinstance(outputs, dict) else outputs
         expected = num_output_frames(inputs.size(1), times.numel())
-        if outputs.dim() != 5 or outputs.size(1) != expected:
+        if frames.dim() != 5 or frames.size(1) != expected:
             raise RuntimeError(
-                f'{type(self.generator).__name__} returned {tuple(outputs.shape)}; a space-time '
+                f'{type(self.generator).__name__} returned {tuple(frames.shape)}; a space-time '
                 f'generator must return (B, {expected}, C, H, W) for {inputs.size(1)} inputs and '
                 f'{times.numel()} intermediate positions')
-        return outputs[..., :h * self.scale, :w * self.scale]
+
+        def crop(x):  # outputs at any resolution multiple of the (padded) input
+            ratio = x.size(-1) // inputs.size(-1)
+            return x[..., :h * ratio, :w * ratio]
+
+        if isinstance(outputs, dict):
+            return {k: crop(v) for k, v in outputs.items()}
+        return crop(outputs)
 
     def forward_windows(self,
                         inputs: torch.Tensor,

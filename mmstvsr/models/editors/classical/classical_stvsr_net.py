@@ -10,8 +10,8 @@ import torch.nn.functional as F
 from mmagic.models.utils import flow_warp
 from mmagic.registry import MODELS
 
-from mmstvsr.models.archs.bicubic_upsample import MATLABBicubicUpsample
-from mmstvsr.utils.flow import neighbour_flows
+from mmstvsr.models.archs.bicubic_resize import MATLABBicubicResize
+from mmstvsr.utils.flow import batch_neighbour_flows
 from mmstvsr.utils.temporal import interleave
 
 
@@ -29,7 +29,7 @@ class ClassicalSTVSRNet(nn.Module):
     def __init__(self, scale: int = 4):
         super().__init__()
         self.scale = scale
-        self.upsample = MATLABBicubicUpsample(scale)
+        self.upsample = MATLABBicubicResize(scale)
 
     def forward(self, lrs: torch.Tensor, times: torch.Tensor, **kwargs) -> torch.Tensor:
         """Upsample and interpolate.
@@ -81,7 +81,7 @@ class BicubicFlowNet(ClassicalSTVSRNet):
     def prepare(self, lrs, flow_fwd=None, flow_bwd=None):
         """Flows ``(B, T-1, 2, H, W)`` at HR resolution, in HR pixels."""
         if flow_fwd is None or flow_bwd is None:
-            flow_fwd, flow_bwd = _farneback_pairs(lrs)
+            flow_fwd, flow_bwd = batch_neighbour_flows(lrs)
         b, n = flow_fwd.shape[:2]
 
         def to_hr(flow):
@@ -98,19 +98,3 @@ class BicubicFlowNet(ClassicalSTVSRNet):
         warped0 = flow_warp(hrs[:, i], f_t0.permute(0, 2, 3, 1), padding_mode='border')
         warped1 = flow_warp(hrs[:, i + 1], f_t1.permute(0, 2, 3, 1), padding_mode='border')
         return (1 - tau) * warped0 + tau * warped1
-
-
-def _farneback_pairs(lrs: torch.Tensor):
-    """Forward and backward Farneback flows between neighbouring frames.
-
-    Args:
-        lrs (Tensor): ``(B, T, 3, h, w)`` RGB in [0, 1].
-
-    Returns:
-        tuple[Tensor, Tensor]: ``(B, T-1, 2, h, w)`` forward (i -> i+1) and backward flows.
-    """
-    frames = (lrs.detach().clamp(0, 1) * 255).round().to(torch.uint8)
-    frames = frames.permute(0, 1, 3, 4, 2).cpu().numpy()
-    flows = [neighbour_flows(list(seq), channel_order='rgb') for seq in frames]
-    fwd, bwd = (torch.stack(f).to(lrs.device) for f in zip(*flows))
-    return fwd, bwd

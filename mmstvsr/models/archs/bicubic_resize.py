@@ -5,15 +5,15 @@ import torch.nn as nn
 from mmstvsr.datasets.transforms.matlab_resize import resize_weights
 
 
-class MATLABBicubicUpsample(nn.Module):
-    """Resize ``(N, C, h, w)`` tensors exactly as MATLAB's ``imresize(x, scale, 'bicubic')``.
+class MATLABBicubicResize(nn.Module):
+    """Resize tensors exactly as MATLAB's ``imresize(x, scale, 'bicubic')`` (up or down).
 
     Separable: one ``(out, in)`` weight matrix per axis (the same weights the data pipeline's
     :func:`~mmstvsr.datasets.transforms.imresize_matlab` uses), cached per input size and device.
     Differentiable and parameter-free.
 
     Args:
-        scale (float): Resize factor (4 gives x4 upsampling).
+        scale (float): Resize factor (4 upsamples x4, 1 / 4 downsamples with antialiasing).
     """
 
     def __init__(self, scale: float):

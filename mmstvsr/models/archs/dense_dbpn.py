@@ -1,0 +1,207 @@
+"""Dense deep back-projection network (D-DBPN), STINet's spatial SR initialiser."""
+import os.path as osp
+import re
+from typing import Dict, Optional
+
+import torch
+import torch.nn as nn
+from mmagic.registry import MODELS
+from mmengine.model import BaseModule
+
+from .projection_blocks import (ConvBlock, DenseDownProjection, DenseUpProjection, DownProjection,
+                                UpProjection, projection_kernel)
+
+# Authors' top-level layers of `dbpn.Net` and ours.
+_AUTHORS_LAYERS = {
+    'feat0': 'feat_extraction',
+    'feat1': 'feat_reduction',
+    'output_conv1': 'fusion',
+    'output_conv2': 'conv_rgb',
+}
+# Authors' projection blocks `up{k}` / `down{k}` (k from 1): our module list and layer names.
+_AUTHORS_UNITS = {
+    'up': ('up_projections', {
+        'conv': 'squeeze',
+        'up_conv1': 'scale_up',
+        'up_conv2': 'scale_down',
+        'up_conv3': 'residual_up',
+    }),
+    'down': ('down_projections', {
+        'conv': 'squeeze',
+        'down_conv1': 'scale_down',
+        'down_conv2': 'scale_up',
+        'down_conv3': 'residual_down',
+    }),
+}
+_AUTHORS_UNIT_KEY = re.compile(r'(up|down)(\d+)\.(\w+)\.(.+)')
+
+
+def _convert_key(key: str) -> str:
+    """Our name of one parameter key of the authors' D-DBPN; other keys are returned as they are."""
+    head, _, rest = key.partition('.')
+    if head in _AUTHORS_LAYERS:
+        return f'{_AUTHORS_LAYERS[head]}.{rest}'
+    match = _AUTHORS_UNIT_KEY.fullmatch(key)
+    if match is None:
+        return key
+    kind, index, layer, rest = match.groups()
+    units, layers = _AUTHORS_UNITS[kind]
+    if layer not in layers:
+        return key
+    return f'{units}.{int(index) - 1}.{layers[layer]}.{rest}'
+
+
+def convert_dbpn_state_dict(state_dict: Dict[str, torch.Tensor]) -> Dict[str, torch.Tensor]:
+    """Rename the keys of the STINet authors' D-DBPN (``dbpn.Net``, e.g. ``s-sr.pth``) to ours.
+
+    A leading ``module.`` (``DataParallel``) is removed from every key. Then, with ``k`` counted
+    from 1 as the authors do:
+
+    =======================  ==================================
+    authors                  :class:`DenseDBPN`
+    =======================  ==================================
+    ``feat0.*``              ``feat_extraction.*``
+    ``feat1.*``              ``feat_reduction.*``
+    ``up{k}.conv.*``         ``up_projections.{k-1}.squeeze.*``
+    ``up{k}.up_conv1.*``     ``up_projections.{k-1}.scale_up.*``
+    ``up{k}.up_conv2.*``     ``up_projections.{k-1}.scale_down.*``
+    ``up{k}.up_conv3.*``     ``up_projections.{k-1}.residual_up.*``
+    ``down{k}.conv.*``       ``down_projections.{k-1}.squeeze.*``
+    ``down{k}.down_conv1.*`` ``down_projections.{k-1}.scale_down.*``
+    ``down{k}.down_conv2.*`` ``down_projections.{k-1}.scale_up.*``
+    ``down{k}.down_conv3.*`` ``down_projections.{k-1}.residual_down.*``
+    ``output_conv1.*``       ``fusion.*``
+    ``output_conv2.*``       ``conv_rgb.*``
+    =======================  ==================================
+
+    The rest of a key (``conv.weight``, ``conv.bias``, ``deconv.weight``, ``deconv.bias``,
+    ``act.weight``) is the same in both. Keys that are not the authors' (ours, for instance) are
+    kept unchanged, so the function also accepts state dicts already in our layout.
+
+    Args:
+        state_dict (dict[str, Tensor]): The authors' (or our) state dict.
+
+    Returns:
+        dict[str, Tensor]: The state dict with our key names, in the same order.
+    """
+    return {_convert_key(key.removeprefix('module.')): value for key, value in state_dict.items()}
+
+
+@MODELS.register_module()
+class DenseDBPN(BaseModule):
+    """Dense deep back-projection network (D-DBPN, Haris et al., CVPR 2018) as STINet uses it.
+
+    STINet's spatial SR initialiser: an LR frame becomes a ``mid_channels`` HR feature. Layers:
+    ``feat_extraction`` (3x3 conv, ``in_channels -> mid_channels``) and ``feat_reduction`` (1x1
+    conv, ``mid_channels -> base_channels``) give the LR feature; then ``num_stages`` up-projections
+    alternate with ``num_stages - 1`` down-projections (PReLU everywhere). The first two
+    up-projections and the first down-projection are plain (:class:`UpProjection`,
+    :class:`DownProjection`); every later unit is dense (:class:`DenseUpProjection`,
+    :class:`DenseDownProjection`) and takes the concatenation of all previous outputs of the
+    opposite resolution, newest first. ``fusion`` (3x3 conv, no activation) maps the concatenated
+    HR features, newest first, to ``mid_channels``.
+
+    As in the authors' network, ``conv_rgb`` (3x3 conv, ``mid_channels -> in_channels``, no
+    activation) exists but the output is the ``fusion`` feature: with the defaults the network has
+    7,345,830 parameters, 1,731 of them in ``conv_rgb``, all part of STINet's 11,761,602.
+    ``return_rgb=True`` returns ``conv_rgb(feature)`` instead, an RGB image, to train the network
+    as a spatial SR model on its own.
+
+    ``pretrained`` is read by :meth:`init_weights`, not when the network is built. ``frozen`` sets
+    ``requires_grad=False`` on every parameter (as the authors keep the pretrained initialiser
+    fixed); the network has no normalisation or dropout, so train and eval mode compute the same
+    and the mode is left to the caller.
+
+    Args:
+        in_channels (int): Channels of the input image (and of the RGB output). Default: 3.
+        base_channels (int): Channels of the back-projection features. Default: 64.
+        mid_channels (int): Channels of the first feature and of the output feature. Default: 64.
+        num_stages (int): Number of up-projections, at least 2. Default: 5.
+        scale (int): Upsampling factor, 2, 4 or 8; the projections use DBPN's kernel size, stride
+            and padding 6/2/2, 8/4/2 and 12/8/2. Default: 4.
+        return_rgb (bool): Return the image ``conv_rgb(feature)`` instead of the feature.
+            Default: False.
+        pretrained (str, optional): Checkpoint loaded by :meth:`init_weights`: a plain state dict
+            with our key names or the authors' (``s-sr.pth``, with or without ``module.``), see
+            :func:`convert_dbpn_state_dict`. Default: None.
+        frozen (bool): Make every parameter non-trainable. Default: False.
+        init_cfg (dict, optional): MMEngine initialisation config, applied before ``pretrained``
+            is loaded. Default: None.
+    """
+
+    def __init__(self,
+                 in_channels: int = 3,
+                 base_channels: int = 64,
+                 mid_channels: int = 64,
+                 num_stages: int = 5,
+                 scale: int = 4,
+                 return_rgb: bool = False,
+                 pretrained: Optional[str] = None,
+                 frozen: bool = False,
+                 init_cfg: Optional[dict] = None):
+        super().__init__(init_cfg)
+        if num_stages < 2:
+            raise ValueError(f'DenseDBPN needs num_stages >= 2, got {num_stages}.')
+        kernel = projection_kernel(scale)
+        self.return_rgb = return_rgb
+        self.pretrained = pretrained
+
+        self.feat_extraction = ConvBlock(in_channels, mid_channels, 3, 1, 1)
+        self.feat_reduction = ConvBlock(mid_channels, base_channels, 1, 1, 0)
+        self.up_projections = nn.ModuleList([UpProjection(base_channels, *kernel)])
+        self.down_projections = nn.ModuleList()
+        for num_inputs in range(1, num_stages):
+            if num_inputs == 1:
+                self.down_projections.append(DownProjection(base_channels, *kernel))
+                self.up_projections.append(UpProjection(base_channels, *kernel))
+            else:
+                self.down_projections.append(
+                    DenseDownProjection(base_channels, num_inputs, *kernel))
+                self.up_projections.append(DenseUpProjection(base_channels, num_inputs, *kernel))
+        self.fusion = ConvBlock(num_stages * base_channels, mid_channels, 3, 1, 1, act_type=None)
+        self.conv_rgb = ConvBlock(mid_channels, in_channels, 3, 1, 1, act_type=None)
+
+        if frozen:
+            self.requires_grad_(False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Forward.
+
+        Args:
+            x (Tensor): LR images ``(N, in_channels, h, w)``.
+
+        Returns:
+            Tensor: HR features ``(N, mid_channels, scale*h, scale*w)``, or with ``return_rgb``
+            HR images ``(N, in_channels, scale*h, scale*w)``.
+        """
+        lr_feat = self.feat_reduction(self.feat_extraction(x))
+        hr_feats = [self.up_projections[0](lr_feat)]
+        lr_feats = []
+        for down, up in zip(self.down_projections, self.up_projections[1:]):
+            lr_feats.insert(0, down(torch.cat(hr_feats, dim=1)))
+            hr_feats.insert(0, up(torch.cat(lr_feats, dim=1)))
+        feat = self.fusion(torch.cat(hr_feats, dim=1))
+        return self.conv_rgb(feat) if self.return_rgb else feat
+
+    def init_weights(self) -> None:
+        """Apply ``init_cfg``, then load ``pretrained`` if given.
+
+        Without either, the weights keep the authors' initialisation made at construction.
+        """
+        super().init_weights()
+        if self.pretrained is not None:
+            self._load_pretrained(self.pretrained)
+
+    def _load_pretrained(self, path: str) -> None:
+        """Load a checkpoint with our or the authors' key names, strictly.
+
+        Args:
+            path (str): Plain state dict file, see :func:`convert_dbpn_state_dict`.
+        """
+        if not osp.isfile(path):
+            raise FileNotFoundError(f'DenseDBPN checkpoint not found: {path}')
+        state_dict = torch.load(path, map_location='cpu', weights_only=True)
+        try:
+            self.load_state_dict(convert_dbpn_state_dict(state_dict))
+        except RuntimeError as error:
+            raise RuntimeError(f'Cannot load DenseDBPN checkpoint {path}: {error}') from error
