@@ -1,0 +1,336 @@
+"""Parameters and FLOPs per output frame of a space-time SR model.
+
+Builds the model of an mmstvsr config (``MODELS.build(cfg.model)``, without ``init_weights()``:
+no pretrained file is read, so configs whose checkpoints are absent still work), counts the
+parameters of its generator (total, trainable and per top-level child) and, unless
+``--params-only``, the multiply-accumulates (MACs) of one ``model(inputs, mode='tensor')`` call on
+a random clip of ``T`` LR frames, reported as FLOPs = 2 x MACs per OUTPUT frame.
+
+FLOPs come from MMEngine's ``FlopAnalyzer`` (fvcore-style jit tracing of the whole forward), whose
+handles count one MAC per multiply-add of convolutions, transposed convolutions, linear layers and
+matrix products, and 4 per output element of bilinear upsampling and ``grid_sample`` (flow
+warping). Two handles are added here:
+
+- mmcv's modulated deformable convolution (DCNv2, ``ModulatedDeformConv2d``, e.g. MMagic's
+  ``ModulatedDCNPack``): the MACs of the equivalent dense convolution plus 4 per bilinearly
+  sampled input value (``C_in * kh * kw`` per output position); the mask modulation and the
+  sampling weights are not counted. Its offset/mask convolution is an ordinary counted conv.
+- ``torch.einsum`` (the MATLAB-bicubic resize of mmstvsr: one dense weight matrix per axis):
+  exact MACs of the pairwise contractions in the order torch runs them without ``opt_einsum``
+  (left to right), instead of MMEngine's estimate rounded to 4 digits.
+
+Activations, element-wise arithmetic, pooling, reductions and data movement are not counted;
+the operators met but not counted are listed. Models with ``extra_inputs`` (the optical flows
+``flow_fwd`` / ``flow_bwd`` that the data pipeline computes with OpenCV's Farneback estimator, in
+numpy) get zero flows ``(1, T-1, 2, H, W)``: the flow estimation is not part of the model and is not
+counted (the counts depend only on shapes, not on values).
+
+Example:
+    .venv/bin/python tools/analysis/model_complexity.py \
+        configs/baselines/residual-stvsr-tiny_x4_vimeo-septuplet.py --json complexity.json
+"""
+import argparse
+import json
+import math
+import os
+import os.path as osp
+import sys
+import tempfile
+from collections import Counter
+from typing import Dict, List, Optional, Sequence
+
+import torch
+import torch.nn as nn
+from mmagic.registry import MODELS
+from mmagic.structures import DataSample
+from mmengine.analysis import FlopAnalyzer
+from mmengine.analysis.jit_handles import get_shape
+from mmengine.config import Config, DictAction
+from mmengine.registry import init_default_scope
+
+from mmstvsr.models.base_models import BaseSTVSRModel
+from mmstvsr.utils.temporal import num_output_frames
+
+DCN_OP = 'prim::PythonOp.ModulatedDeformConv2dFunction'
+BILINEAR_MACS = 4  # per sampled value, as MMEngine's grid_sample and bilinear upsample handles
+CONVENTION = ('FLOPs = 2 x MACs (one multiply-accumulate = 2 FLOPs); MACs of conv, deconv, linear, '
+              'matmul, einsum (MATLAB bicubic), modulated deformable conv (dense part + 4 per '
+              'bilinear sample) and 4 per output element of bilinear upsample / grid_sample; '
+              'activations, element-wise ops, pooling and the Farneback flows of the data '
+              'pipeline not counted')
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(
+        description='Print the parameters and the FLOPs per output frame of a space-time SR '
+        'model. The model is built from the config without init_weights(): no pretrained '
+        'weights are loaded, so their files need not exist.')
+    parser.add_argument('config', help='config file path')
+    parser.add_argument(
+        '--input-shape',
+        type=int,
+        nargs=3,
+        default=[4, 144, 180],
+        metavar=('T', 'H', 'W'),
+        help='LR input clip: T frames of H x W (default: 4 144 180, the Vid4 test window: '
+        '4 LR frames of 144x180 -> 7 HR frames of 576x720 at x4, x2 in time)')
+    parser.add_argument(
+        '--params-only', action='store_true', help='count the parameters only (no forward)')
+    parser.add_argument(
+        '--device',
+        default='cpu',
+        help='device of the forward pass that counts the FLOPs, e.g. cuda:0 (default: cpu; '
+        'large models at the default input size take minutes on a CPU)')
+    parser.add_argument('--json', metavar='OUT', help='also write the results to this JSON file')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings in the config, key=value pairs, e.g. '
+        'model.generator.mid_channels=32')
+    args = parser.parse_args()
+    t, h, w = args.input_shape
+    if t < 2 or h < 1 or w < 1:
+        parser.error(f'--input-shape T H W needs T >= 2 frames and H, W >= 1, got {t} {h} {w}')
+    return args
+
+
+# ------------------------------------------------------------------ FLOP handles
+def dcn_flop_jit(inputs: List, outputs: List) -> int:
+    """MACs of mmcv's ``ModulatedDeformConv2dFunction`` in a jit trace.
+
+    Tensor inputs: input ``(N, C_in, h, w)``, offset, mask, weight ``(C_out, C_in / groups, kh,
+    kw)`` [, bias]. Dense convolution: ``prod(output) * C_in / groups * kh * kw``; bilinear
+    sampling: :data:`BILINEAR_MACS` per sampled value, ``N * H_out * W_out * C_in * kh * kw``
+    values.
+    """
+    in_shape, weight_shape = get_shape(inputs[0]), get_shape(inputs[3])
+    n, _, h_out, w_out = out_shape = get_shape(outputs[0])
+    dense = math.prod(out_shape) * math.prod(weight_shape[1:])
+    sampled = n * h_out * w_out * in_shape[1] * math.prod(weight_shape[2:])
+    return dense + BILINEAR_MACS * sampled
+
+
+def einsum_macs(equation: str, shapes: Sequence[Sequence[int]]) -> int:
+    """Exact MACs of ``torch.einsum(equation, *operands)`` contracted pairwise left to right.
+
+    Each step multiplies the running result by the next operand: its MACs are the product of the
+    sizes of all the indices of the two; indices needed by no later operand nor the output are
+    summed out. An ellipsis stands for the leading dimensions it covers (broadcast).
+
+    Args:
+        equation (str): einsum equation, explicit (``->``) or implicit.
+        shapes (Sequence[Sequence[int]]): Operand shapes.
+
+    Returns:
+        int: The MACs (0 for a single operand).
+    """
+    equation = equation.replace(' ', '')
+    lhs, arrow, rhs = equation.partition('->')
+    terms = lhs.split(',')
+    if not arrow:  # implicit output: the indices used once, in alphabetical order
+        letters = Counter(c for term in terms for c in term if c.isalpha())
+        rhs = ('...' if '...' in lhs else '') + ''.join(
+            sorted(c for c, n in letters.items() if n == 1))
+    ellipsis_ndim = max(len(s) - len(t.replace('...', '')) for t, s in zip(terms, shapes))
+    ellipsis = [chr(0x100 + i) for i in range(ellipsis_ndim)]  # placeholder index names
+
+    def expand(term: str, ndim: int) -> List[str]:
+        if '...' not in term:
+            return list(term)
+        head, _, tail = term.partition('...')
+        covered = ndim - len(head) - len(tail)
+        return list(head) + ellipsis[ellipsis_ndim - covered:] + list(tail)
+
+    operands = [expand(t, len(s)) for t, s in zip(terms, shapes)]
+    sizes: Dict[str, int] = {}
+    for indices, shape in zip(operands, shapes):
+        for index, size in zip(indices, shape):
+            sizes[index] = max(sizes.get(index, 1), size)
+    output = set(expand(rhs, len(ellipsis) + len(rhs.replace('...', ''))))
+    macs, current = 0, set(operands[0])
+    for k, indices in enumerate(operands[1:], start=2):
+        both = current | set(indices)
+        macs += math.prod(sizes[i] for i in both)
+        needed = output.union(*map(set, operands[k:]))
+        current = both & needed
+    return macs
+
+
+def einsum_flop_jit(inputs: List, outputs: List) -> int:
+    """MACs of ``aten::einsum`` in a jit trace (see :func:`einsum_macs`)."""
+    equation = inputs[0].toIValue()
+    shapes = [get_shape(v) for v in inputs[1].node().inputs()]
+    return einsum_macs(equation, shapes)
+
+
+# ------------------------------------------------------------------ counting
+class _TensorForward(nn.Module):
+    """``model(inputs, data_samples, mode='tensor')`` as a one-input module for tracing."""
+
+    def __init__(self, model: nn.Module, data_samples: Optional[DataSample]):
+        super().__init__()
+        self.model = model
+        self.data_samples = data_samples
+
+    def forward(self, inputs: torch.Tensor) -> torch.Tensor:
+        return self.model(inputs, self.data_samples, mode='tensor')
+
+
+def build_model(config: str, cfg_options: Optional[dict]) -> nn.Module:
+    """Build (without ``init_weights``) the model of a config, in eval mode."""
+    if not osp.isfile(config):
+        sys.exit(f'config file not found: {config}')
+    cfg = Config.fromfile(config)  # runs custom_imports (mmstvsr)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    init_default_scope(cfg.get('default_scope', 'mmagic'))
+    try:
+        model = MODELS.build(cfg.model)
+    except (KeyError, TypeError, ValueError, OSError) as error:
+        sys.exit(f'cannot build the model of {config}: {error}\n(training-only parts such as '
+                 'losses can be left out with --cfg-options, e.g. model.perceptual_loss=None)')
+    if not isinstance(model, BaseSTVSRModel):
+        sys.exit(f'{config} builds a {type(model).__name__}: this tool counts space-time SR '
+                 'models (BaseSTVSRModel and its subclasses)')
+    return model.eval()
+
+
+def count_params(model: nn.Module) -> dict:
+    """Parameters of the generator: total, trainable, per top-level child; and outside it."""
+    generator = model.generator
+    groups = {name: list(child.parameters()) for name, child in generator.named_children()}
+    own = list(generator.parameters(recurse=False))
+    if own:
+        groups['(generator itself)'] = own
+
+    def numel(params, trainable=False):
+        return sum(p.numel() for p in params if p.requires_grad or not trainable)
+
+    generator_ids = {id(p) for p in generator.parameters()}
+    return dict(
+        total=numel(generator.parameters()),
+        trainable=numel(generator.parameters(), trainable=True),
+        by_module={name: numel(params) for name, params in groups.items()},
+        trainable_by_module={name: numel(params, True) for name, params in groups.items()},
+        outside_generator=numel(p for p in model.parameters() if id(p) not in generator_ids))
+
+
+def count_flops(model: nn.Module, input_shape: Sequence[int], device: str) -> dict:
+    """MACs of one ``mode='tensor'`` forward on a random clip, total and per generator child."""
+    t, h, w = input_shape
+    model = model.to(device)
+    inputs = torch.rand(1, t, 3, h, w, device=device)
+    data_samples = None
+    if model.extra_inputs:  # the pipeline's Farneback flows, (B, T-1, 2, h, w)
+        data_samples = DataSample(
+            **{key: torch.zeros(1, t - 1, 2, h, w, device=device)
+               for key in model.extra_inputs})
+    analyzer = FlopAnalyzer(_TensorForward(model, data_samples), (inputs, ))
+    # aten::lift_fresh only turns constants (the zero flows) into graph inputs
+    analyzer.set_op_handle(DCN_OP, dcn_flop_jit, 'aten::einsum', einsum_flop_jit,
+                           'aten::lift_fresh', None)
+    analyzer.unsupported_ops_warnings(False).uncalled_modules_warnings(False)
+    analyzer.tracer_warnings('none')
+    with torch.no_grad():
+        macs = int(analyzer.total())
+    generator_macs = int(analyzer.total('model.generator'))
+    by_module = {
+        name: int(analyzer.total(f'model.generator.{name}'))
+        for name, _ in model.generator.named_children()
+    }
+    # ops run by the generator's own forward (concatenations, warping...) and by the model's
+    for name, rest in (('(generator itself)', generator_macs - sum(by_module.values())),
+                       ('(outside the generator)', macs - generator_macs)):
+        if rest:
+            by_module[name] = rest
+    frames = num_output_frames(t, len(model.times))
+    return dict(
+        convention=CONVENTION,
+        macs=macs,
+        flops=2 * macs,
+        flops_per_output_frame=2 * macs / frames,
+        gflops_per_output_frame=2 * macs / frames / 1e9,
+        macs_by_module=by_module,
+        macs_by_operator={k: int(v) for k, v in analyzer.by_operator().items()},
+        uncounted_ops=dict(analyzer.unsupported_ops()))
+
+
+# ------------------------------------------------------------------ output
+def format_table(result: dict) -> str:
+    """The results as a readable text table."""
+    params, flops = result['params'], result['flops']
+    frames = result['output_shape'][0]
+    lines = [
+        f"config: {result['config']}",
+        f"model: {result['model']} (generator {result['generator']})",
+        'input: {} LR frames of {}x{} -> {} output frames of {}x{}'.format(
+            *result['input_shape'], *result['output_shape']), ''
+    ]
+    macs_by_module = flops['macs_by_module'] if flops else {}
+    header = f"{'module':<26}{'params':>14}{'trainable':>14}"
+    if flops:
+        header += f"{'GMACs':>12}{'GFLOPs/frame':>14}"
+    rule = '-' * len(header)
+
+    def row(name, num, trainable, macs):
+        line = f'{name:<26}{num:>14,}{trainable:>14,}'
+        if flops:
+            line += f'{macs / 1e9:>12.3f}{2 * macs / frames / 1e9:>14.3f}'
+        return line
+
+    lines += [header, rule]
+    for name in dict.fromkeys([*params['by_module'], *macs_by_module]):
+        lines.append(
+            row(name, params['by_module'].get(name, 0),
+                params['trainable_by_module'].get(name, 0), macs_by_module.get(name, 0)))
+    total_macs = flops['macs'] if flops else 0
+    lines += [rule, row('total', params['total'], params['trainable'], total_macs)]
+    if params['outside_generator']:
+        lines.append(f"parameters outside the generator (losses, ...; not in the total): "
+                     f"{params['outside_generator']:,}")
+    if flops:
+        lines += [
+            '', f"FLOPs per output frame: {flops['gflops_per_output_frame']:.3f} G "
+            f"({flops['flops']:,} FLOPs for {frames} frames)", f"convention: {flops['convention']}"
+        ]
+        if flops['uncounted_ops']:
+            ops = ', '.join(f'{k} x{v}' for k, v in sorted(flops['uncounted_ops'].items()))
+            lines.append(f'operators not counted: {ops}')
+    return '\n'.join(lines)
+
+
+def write_json(path: str, data) -> None:
+    """Write ``data`` as JSON atomically (temporary file in the same folder, then rename)."""
+    folder = osp.dirname(osp.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=osp.basename(path), suffix='.partial')
+    try:
+        with os.fdopen(fd, 'w') as f:
+            json.dump(data, f, indent=2)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def main():
+    args = parse_args()
+    model = build_model(args.config, args.cfg_options)
+    t, h, w = args.input_shape
+    result = dict(
+        config=args.config,
+        model=type(model).__name__,
+        generator=type(model.generator).__name__,
+        input_shape=[t, h, w],
+        output_shape=[num_output_frames(t, len(model.times)), h * model.scale, w * model.scale],
+        params=count_params(model),
+        flops=None if args.params_only else count_flops(model, args.input_shape, args.device))
+    print(format_table(result))
+    if args.json:
+        write_json(args.json, result)
+        print(f'results written to {args.json}')
+
+
+if __name__ == '__main__':
+    main()
