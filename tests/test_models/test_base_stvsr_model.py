@@ -61,14 +61,17 @@ def test_padding_to_size_divisor_is_cropped_back():
     assert torch.allclose(out[0, ::2], expected)
 
 
-def test_extra_inputs_are_padded_and_required():
+def test_extra_inputs_are_padded_and_passed_when_present():
     model = _model(dict(type='_DivisibleNearestNet'), scale=2, extra_inputs=('flow_fwd', ))
     lrs = torch.rand(1, 3, 3, 13, 21)
     samples = DataSample()
     samples.set_tensor_data(dict(flow_fwd=torch.zeros(1, 2, 2, 13, 21)))
     assert model(lrs, samples).shape == (1, 5, 3, 26, 42)
-    with pytest.raises(KeyError, match='flow_fwd'):
-        model(lrs, DataSample())
+    with pytest.raises(AssertionError):  # a wrongly sized field reaches the generator
+        bad = DataSample()
+        bad.set_tensor_data(dict(flow_fwd=torch.zeros(1, 3, 2, 13, 21)))
+        model(lrs, bad)
+    assert model(lrs, DataSample()).shape == (1, 5, 3, 26, 42)  # absent: not passed
 
 
 def test_sliding_windows_equal_whole_clip():

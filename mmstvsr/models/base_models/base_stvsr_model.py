@@ -32,8 +32,10 @@ class BaseSTVSRModel(BaseEditModel):
         scale (int): Spatial upsampling factor s. Default: 4.
         times (Sequence[float]): Default intermediate positions t'. Default: ``(0.5,)``.
         extra_inputs (Sequence[str]): Data-sample fields passed to the generator as keyword
-            arguments. Each is a per-gap tensor ``(B, T - 1, ...)`` with spatial size ``(h, w)``
-            last, so that padding and test windows can slice it. Default: ``()``.
+            arguments when the batch has them (e.g. the pipeline's flows; a generator computes
+            or refuses what is missing). Each is a per-gap tensor ``(B, T - 1, ...)`` with
+            spatial size ``(h, w)`` last, so that padding and test windows can slice it.
+            Default: ``()``.
         train_cfg (dict, optional): Training config. Default: None.
         test_cfg (dict, optional): Test config. ``window`` (input frames per window) and
             ``stride`` (default ``window - 1``) split long clips into sliding windows, every output
@@ -74,16 +76,10 @@ class BaseSTVSRModel(BaseEditModel):
         return torch.tensor(times, dtype=torch.float32, device=device)
 
     def _gather_extra(self, data_samples: Optional[DataSample]) -> Dict[str, torch.Tensor]:
-        extra = {}
-        for key in self.extra_inputs:
-            value = None if data_samples is None else data_samples.get(key)
-            if value is None:
-                raise KeyError(
-                    f'the model needs the data-sample field "{key}" (extra_inputs), but the batch '
-                    f'has none: add the transform that makes it to the pipeline and list it in '
-                    f"PackInputs(data_keys=[...,'{key}'])")
-            extra[key] = value
-        return extra
+        """The ``extra_inputs`` fields the batch holds (a generator computes what is missing)."""
+        if data_samples is None:
+            return {}
+        return {k: data_samples.get(k) for k in self.extra_inputs if k in data_samples}
 
     def _check_inputs(self, inputs: torch.Tensor) -> None:
         if inputs.dim() != 5:

@@ -1,0 +1,152 @@
+"""STINet: the size of the authors' model, and every paper variant building, running, learning."""
+import glob
+import os.path as osp
+
+import pytest
+import torch
+from mmagic.registry import MODELS
+from mmagic.structures import DataSample
+from mmengine.config import Config
+
+import mmstvsr  # noqa: F401
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+CONFIGS = sorted(glob.glob(osp.join(ROOT, 'configs', 'stinet', '*.py')))
+TINY = Config.fromfile(osp.join(ROOT, 'configs', 'stinet', 'stinet_tiny.py')).model
+
+
+def _count(module, trainable=False):
+    return sum(p.numel() for p in module.parameters() if p.requires_grad or not trainable)
+
+
+def test_official_config_has_the_papers_parameter_count():
+    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'stinet',
+                                   'stinet-official_x4_2xb15-500k_vimeo-septuplet.py'))
+    model = MODELS.build(cfg.model)  # init_weights not called: no checkpoint file needed
+    assert _count(model.generator) == 11_761_602  # the paper's 11.76M
+    assert _count(model.generator.initializer) == 7_345_830  # frozen dense DBPN
+    assert _count(model.generator, trainable=True) == 11_761_602 - 7_345_830
+
+
+def test_alias_config():
+    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'stinet_vimeo.py'))
+    assert cfg.model.type == 'STINet' and cfg.model.generator.stgr.mode == 'paper'
+
+
+def _tiny_variant(path):
+    """The variant's model config (its switches) on the tiny config's sizes, without VGG."""
+    cfg = Config.fromfile(path).model
+    for key in ('mid_channels', 'initializer', 'num_shared_blocks', 'motion_channels'):
+        cfg.generator[key] = TINY.generator[key]
+    cfg.perceptual_loss = None
+    return cfg
+
+
+def _batch(model, t=2, size=12):
+    lrs = torch.rand(1, t, 3, size, size)
+    n_out = t + (t - 1) * len(model.times)
+    samples = DataSample()
+    data = dict(gt_img=torch.rand(1, n_out, 3, size * 4, size * 4))
+    if model.extra_inputs:
+        data.update(flow_fwd=torch.randn(1, t - 1, 2, size, size),
+                    flow_bwd=torch.randn(1, t - 1, 2, size, size))
+    samples.set_tensor_data(data)
+    return lrs, samples
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=[osp.basename(p)[:-3] for p in CONFIGS])
+def test_every_variant_runs_forward_and_backward(path):
+    torch.manual_seed(0)
+    model = MODELS.build(_tiny_variant(path))
+    lrs, samples = _batch(model)
+    losses = model(lrs, samples, mode='loss')
+    total = sum(losses.values())
+    total.backward()
+    assert torch.isfinite(total)
+    grads = [p.grad for p in model.generator.parameters() if p.requires_grad]
+    assert any(g is not None and g.abs().sum() > 0 for g in grads)
+    with torch.no_grad():
+        out = model(lrs, samples)
+    assert out.shape == samples.gt_img.shape
+
+
+def test_losses_of_eq4_are_all_there():
+    model = MODELS.build(TINY)
+    lrs, samples = _batch(model)
+    losses = model(lrs, samples, mode='loss')
+    assert set(losses) == {'loss_rec', 'loss_init_hr', 'loss_init_lr', 'loss_mcl'}
+
+
+def test_intermediate_positions_per_call_and_sliding_windows():
+    model = MODELS.build(TINY).eval()
+    lrs = torch.rand(1, 5, 3, 8, 8)
+    with torch.no_grad():
+        assert model(lrs, times=[0.25, 0.5, 0.75]).shape == (1, 17, 3, 32, 32)
+        whole = model(lrs)
+        windowed = model.forward_windows(lrs)  # test_cfg window 4, stride 3
+    assert whole.shape == windowed.shape == (1, 9, 3, 32, 32)
+
+
+def test_tiny_stinet_learns():
+    """A few Adam steps on one real-sized batch lower the loss (the whole graph is trainable)."""
+    torch.manual_seed(0)
+    model = MODELS.build(TINY)
+    lrs, samples = _batch(model, t=2, size=8)
+    optim = torch.optim.Adam(model.parameters(), lr=1e-3)
+    first = None
+    for _ in range(8):
+        optim.zero_grad()
+        loss = sum(model(lrs, samples, mode='loss').values())
+        loss.backward()
+        optim.step()
+        first = loss.item() if first is None else first
+    assert loss.item() < first
+
+
+def test_flow_adaptation_eq1():
+    from mmstvsr.models.editors.stinet import adapt_flows
+    fwd, bwd = torch.randn(1, 2, 4, 4), torch.randn(1, 2, 4, 4)
+    to_next, to_prev = adapt_flows(fwd, bwd, 0.25)
+    assert torch.allclose(to_next, 0.75 * fwd) and torch.allclose(to_prev, 0.25 * bwd)
+    half = adapt_flows(fwd, bwd, 0.5)  # the authors' hard-coded flow / 2
+    assert torch.allclose(half[0], fwd / 2) and torch.allclose(half[1], bwd / 2)
+
+
+def test_stfi_blocks_are_shared_not_copied():
+    from mmstvsr.models.editors.stinet import STFI
+    shared = STFI(16, num_shared=5)
+    assert shared.lr_branch[2] is shared.hr_branch[1]
+    separate = STFI(16, num_shared=5, share_blocks=False)
+    assert separate.lr_branch[2] is not separate.hr_branch[1]
+    block = sum(p.numel() for p in shared.lr_branch[2].parameters())
+    assert _count(separate) - _count(shared) == block
+    # the LR path sees the HR-branch update of a shared weight
+    with torch.no_grad():
+        shared.hr_branch[1][0].conv1.weight.add_(1)
+    assert torch.equal(shared.lr_branch[2][0].conv1.weight, shared.hr_branch[1][0].conv1.weight)
+
+
+def test_stlr_stack_and_sharing_from_config():
+    from mmstvsr.models.editors.stinet import STINetNet
+    small = dict(mid_channels=16, num_shared_blocks=1, motion_channels=8,
+                 initializer=dict(type='DenseDBPN', base_channels=16, mid_channels=16,
+                                  num_stages=2))
+    one, three = STINetNet(**small, num_stlr=1), STINetNet(**small, num_stlr=3)
+    shared = STINetNet(**small, num_stlr=3, share_stlr=True)
+    stlr = _count(one.stlr)
+    assert _count(three.stlr) == 3 * stlr and _count(shared.stlr) == stlr
+    assert len(shared.stlr) == 3 and shared.stlr[0] is shared.stlr[2]
+
+
+def test_stlr_ablations_change_the_offset_paths():
+    from mmstvsr.models.editors.stinet import STLR
+    full, no_inet = STLR(16), STLR(16, use_inet=False)
+    only_lr, only_hr = STLR(16, offsets='lr'), STLR(16, offsets='hr')
+    assert full.inet is not None and no_inet.inet is None and only_lr.inet is None
+    assert not hasattr(only_lr, 'offset_down') and hasattr(only_hr, 'offset_down')
+    lr, hr = torch.rand(1, 3, 16, 6, 6), torch.rand(1, 3, 16, 24, 24)
+    for module in (full, no_inet, only_lr, only_hr):
+        out_lr, out_hr = module(lr, hr)
+        assert out_lr.shape == lr.shape and out_hr.shape == hr.shape
+    with pytest.raises(ValueError, match='offsets'):
+        STLR(16, offsets='both-ish')
