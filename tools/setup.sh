@@ -63,7 +63,7 @@ mkdir -p "$WHEELS"
 MMCV_WHEEL="$(ls "$WHEELS"/mmcv-"$MMCV_VERSION"-*.whl 2>/dev/null | head -n1 || true)"
 if [[ -z "$MMCV_WHEEL" ]]; then
   log "no cached mmcv $MMCV_VERSION wheel in $WHEELS: building it from the PyPI sdist"
-  log "this compiles mmcv's ops and takes about 25 minutes on 2 cores (once per machine)"
+  log "this compiles mmcv's ops: 10-30 minutes on 2 cores, once per machine"
   BUILD="$(mktemp -d)"
   trap 'rm -rf "$BUILD"' EXIT
   "${PIPC[@]}" -q addict packaging Pillow pyyaml yapf

@@ -36,7 +36,7 @@ def test_train_pipeline_crops_and_augments(vimeo_root):
         osp.join(ROOT, 'configs', '_base_', 'datasets',
                  'vimeo90k_septuplet_x4.py')).train_pipeline
     ds = _dataset(vimeo_root, 'sep_trainlist.txt', pipeline)
-    assert len(ds) == 4
+    assert len(ds) == 8
     item = ds[1]
     assert item['inputs'].shape == (4, 3, 32, 32)
     assert item['data_samples'].gt_img.shape == (7, 3, 128, 128)
