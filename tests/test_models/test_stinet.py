@@ -150,3 +150,31 @@ def test_stlr_ablations_change_the_offset_paths():
         assert out_lr.shape == lr.shape and out_hr.shape == hr.shape
     with pytest.raises(ValueError, match='offsets'):
         STLR(16, offsets='both-ish')
+
+
+def test_training_config_without_weight_files_stops_with_a_clear_error(tmp_path):
+    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'stinet_vimeo.py'))
+    cfg.model.generator.initializer.pretrained = str(tmp_path / 'missing_s-sr.pth')
+    model = MODELS.build(cfg.model)  # building needs no file
+    with pytest.raises(FileNotFoundError, match='missing_s-sr.pth'):
+        model.init_weights()
+    cfg.model.generator.initializer.pretrained = None
+    cfg.model.perceptual_loss.pretrained = str(tmp_path / 'missing_vgg19.pth')
+    model = MODELS.build(cfg.model)
+    with pytest.raises(FileNotFoundError, match='missing_vgg19.pth'):
+        model.init_weights()
+
+
+@pytest.mark.parametrize('name,num_out', [('stinet_x4_2xb15-500k_vimeo-septuplet', 7),
+                                          ('stinet-3f_x4_2xb15-500k_vimeo-septuplet', 13),
+                                          ('stinet-5f_x4_2xb15-500k_vimeo-septuplet', 19)])
+def test_output_frames_for_four_inputs(name, num_out):
+    """4 inputs give 4 + 3K frames: K = 1 (7), and Table 2's K = 3 (13) and 5 (19); a temporal
+    factor of 3 or 5 (K = 2 or 4 positions per call) gives 10 or 16."""
+    from mmstvsr.utils import uniform_times
+    model = MODELS.build(_tiny_variant(osp.join(ROOT, 'configs', 'stinet', f'{name}.py'))).eval()
+    lrs = torch.rand(1, 4, 3, 8, 8)
+    with torch.no_grad():
+        assert model(lrs).shape == (1, num_out, 3, 32, 32)
+        assert model(lrs, times=uniform_times(3)).shape[1] == 10
+        assert model(lrs, times=uniform_times(5)).shape[1] == 16
