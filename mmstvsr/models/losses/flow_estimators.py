@@ -6,7 +6,6 @@ the first to the second, ``(N, 2, H, W)`` in pixels, channel 0 the x displacemen
 :func:`mmstvsr.utils.flow.farneback_flow` and of :func:`mmagic.models.utils.flow_warp`
 (``flow_warp(nxt, flow)`` is aligned with ``prev``). Gradients flow to both frames.
 """
-import os.path as osp
 from typing import Optional, Sequence, Tuple
 
 import torch
@@ -15,7 +14,8 @@ import torch.nn.functional as F
 from mmagic.models.editors.basicvsr.basicvsr_net import SPyNet
 from mmagic.models.utils import flow_warp
 from mmagic.registry import MODELS
-from mmengine.model import BaseModule
+
+from .frozen_network import FrozenPretrainedNet
 
 #: BT.601 luma weights of R, G, B.
 _LUMA = (0.299, 0.587, 0.114)
@@ -199,7 +199,7 @@ class HornSchunckFlow(nn.Module):
 
 
 @MODELS.register_module()
-class SPyNetFlow(BaseModule):
+class SPyNetFlow(FrozenPretrainedNet):
     """MMagic's SPyNet (the one of BasicVSR) as a frozen flow estimator.
 
     Paper: Optical Flow Estimation using a Spatial Pyramid Network, CVPR, 2017.
@@ -224,38 +224,21 @@ class SPyNetFlow(BaseModule):
             is loaded. Default: None.
     """
 
-    def __init__(self, pretrained: Optional[str] = None, init_cfg: Optional[dict] = None):
-        super().__init__(init_cfg)
-        self.pretrained = pretrained
-        self.spynet = SPyNet(pretrained=None)
-        self.spynet.requires_grad_(False)
-        self.spynet.eval()
-        self.register_buffer('weights_loaded', torch.tensor(False))
+    weights_name = 'SPyNet weights'
+    config_example = "flow_estimator=dict(type='SPyNetFlow', pretrained='path/to/spynet.pth')"
 
-    def init_weights(self) -> None:
-        """Apply ``init_cfg``, then load ``pretrained`` if given."""
-        super().init_weights()
-        if self.pretrained is None:
-            return
-        if not osp.isfile(self.pretrained):
-            raise FileNotFoundError(
-                f'SPyNetFlow: SPyNet weights not found at pretrained={self.pretrained!r} '
-                "(config key `pretrained` of the flow estimator, e.g. "
-                "flow_estimator=dict(type='SPyNetFlow', pretrained=...)).")
-        state_dict = torch.load(self.pretrained, map_location='cpu', weights_only=True)
+    def __init__(self, pretrained: Optional[str] = None, init_cfg: Optional[dict] = None):
+        super().__init__(pretrained, init_cfg)
+        self.spynet = self.freeze(SPyNet(pretrained=None))
+
+    def load_weights(self, state_dict: dict) -> None:
+        """Load SPyNet weights (a state dict, or a checkpoint holding one in ``state_dict``)."""
         state_dict = state_dict.get('state_dict', state_dict)
         # SPyNet's ImageNet mean / std buffers are constants that weight files may leave out
         missing, unexpected = self.spynet.load_state_dict(state_dict, strict=False)
         if set(missing) - {'mean', 'std'} or unexpected:
             raise RuntimeError(f'SPyNetFlow: {self.pretrained} is not a SPyNet state dict: '
                                f'missing keys {missing}, unexpected keys {unexpected}.')
-        self.weights_loaded.fill_(True)
-
-    def train(self, mode: bool = True) -> 'SPyNetFlow':
-        """Set the mode of this module; the frozen SPyNet always stays in eval mode."""
-        super().train(mode)
-        self.spynet.eval()
-        return self
 
     def forward(self, prev: torch.Tensor, nxt: torch.Tensor) -> torch.Tensor:
         """Flow from ``prev`` to ``nxt``.
@@ -268,12 +251,7 @@ class SPyNetFlow(BaseModule):
             Tensor: Flow ``(N, 2, H, W)`` in pixels, channels ``(u, v)``, with
             ``prev[y, x] ~ nxt[y + v, x + u]``.
         """
-        if not self.weights_loaded:
-            raise RuntimeError(
-                'SPyNetFlow has no SPyNet weights: they cannot be downloaded, so give their path '
-                "as the config key `pretrained` of the flow estimator (flow_estimator=dict("
-                "type='SPyNetFlow', pretrained='path/to/spynet.pth')) and call init_weights() "
-                '(the Runner does) before computing flows.')
+        self.check_weights_loaded()
         _check_frames(prev, nxt)
         return self.spynet(prev, nxt)
 

@@ -1,12 +1,12 @@
 """VGG19 perceptual loss with weights read from a local file."""
-import os.path as osp
 from typing import Optional
 
 import torch
 import torch.nn.functional as F
 from mmagic.registry import MODELS
-from mmengine.model import BaseModule
 from torchvision.models.vgg import cfgs, make_layers
+
+from .frozen_network import FrozenPretrainedNet
 
 #: Index of relu5_4 in torchvision's ``vgg19().features``.
 _RELU5_4 = 35
@@ -16,7 +16,7 @@ _CRITERIA = {'mse': F.mse_loss, 'l1': F.l1_loss}
 
 
 @MODELS.register_module()
-class VGGPerceptualLoss(BaseModule):
+class VGGPerceptualLoss(FrozenPretrainedNet):
     r"""Perceptual loss on VGG19 features up to relu5_4 (STINet's ``l_per``, paper Sec. 3.6).
 
     .. math::
@@ -44,37 +44,27 @@ class VGGPerceptualLoss(BaseModule):
             is loaded. Default: None.
     """
 
+    weights_name = 'VGG19 weights'
+    config_example = "dict(type='VGGPerceptualLoss', pretrained='path/to/vgg19.pth')"
+
     def __init__(self,
                  pretrained: Optional[str] = None,
                  criterion: str = 'mse',
                  loss_weight: float = 0.1,
                  init_cfg: Optional[dict] = None):
-        super().__init__(init_cfg)
+        super().__init__(pretrained, init_cfg)
         if criterion not in _CRITERIA:
             raise ValueError(f"VGGPerceptualLoss: criterion must be 'mse' or 'l1', "
                              f'got {criterion!r}.')
-        self.pretrained = pretrained
         self.criterion = criterion
         self.loss_weight = loss_weight
         # torchvision's vgg19().features, without building its 400 MB classifier
-        self.vgg = make_layers(cfgs['E'])[:_RELU5_4 + 1]
-        self.vgg.requires_grad_(False)
-        self.vgg.eval()
+        self.vgg = self.freeze(make_layers(cfgs['E'])[:_RELU5_4 + 1])
         self.register_buffer('mean', torch.tensor(_IMAGENET_MEAN).view(1, 3, 1, 1), False)
         self.register_buffer('std', torch.tensor(_IMAGENET_STD).view(1, 3, 1, 1), False)
-        self.register_buffer('weights_loaded', torch.tensor(False))
 
-    def init_weights(self) -> None:
-        """Apply ``init_cfg``, then load the VGG19 weights of ``pretrained`` if given."""
-        super().init_weights()
-        if self.pretrained is None:
-            return
-        if not osp.isfile(self.pretrained):
-            raise FileNotFoundError(
-                f'VGGPerceptualLoss: VGG19 weights not found at pretrained={self.pretrained!r} '
-                '(config key `pretrained` of the perceptual loss; a torchvision vgg19 state '
-                'dict such as vgg19-dcbb9e9d.pth).')
-        state_dict = torch.load(self.pretrained, map_location='cpu', weights_only=True)
+    def load_weights(self, state_dict: dict) -> None:
+        """Load the ``features.*`` weights of a torchvision ``vgg19`` state dict up to relu5_4."""
         features = {
             key[len('features.'):]: value
             for key, value in state_dict.items() if key.startswith('features.')
@@ -85,13 +75,6 @@ class VGGPerceptualLoss(BaseModule):
         except RuntimeError as error:
             raise RuntimeError(f'VGGPerceptualLoss: {self.pretrained} is not a torchvision '
                                f'vgg19 state dict: {error}') from error
-        self.weights_loaded.fill_(True)
-
-    def train(self, mode: bool = True) -> 'VGGPerceptualLoss':
-        """Set the mode of this module; the frozen VGG always stays in eval mode."""
-        super().train(mode)
-        self.vgg.eval()
-        return self
 
     def forward(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         """Compute the loss.
@@ -104,12 +87,7 @@ class VGGPerceptualLoss(BaseModule):
         Returns:
             Tensor: Scalar loss.
         """
-        if not self.weights_loaded:
-            raise RuntimeError(
-                'VGGPerceptualLoss has no VGG19 weights: they cannot be downloaded, so give the '
-                "path of a torchvision vgg19 state dict as its config key `pretrained` (dict("
-                "type='VGGPerceptualLoss', pretrained='path/to/vgg19.pth')) and call "
-                'init_weights() (the Runner does) before computing the loss.')
+        self.check_weights_loaded()
         if pred.shape != target.shape or pred.dim() not in (4, 5) or pred.shape[-3] != 3:
             raise ValueError('VGGPerceptualLoss takes pred and target (B, T, 3, H, W) or '
                              f'(N, 3, H, W) of the same shape, got {tuple(pred.shape)} and '
