@@ -187,13 +187,25 @@ class BaseSTVSRModel(BaseEditModel):
             dict: ``loss_pix``.
         """
         outputs = self.forward_tensor(inputs, data_samples, **kwargs)
+        return dict(loss_pix=self.pixel_loss(outputs, self.target_frames(outputs, data_samples)))
+
+    def target_frames(self, frames: torch.Tensor, data_samples: DataSample) -> torch.Tensor:
+        """The ground-truth frames ``gt_img`` of the batch, checked against the prediction.
+
+        Args:
+            frames (Tensor): Predicted frames ``(B, T_out, C, H, W)``.
+            data_samples (DataSample): Stacked samples holding ``gt_img``.
+
+        Returns:
+            Tensor: ``gt_img``, of the same shape as ``frames``.
+        """
         gt = data_samples.gt_img
-        if gt.shape != outputs.shape:
+        if gt.shape != frames.shape:
             raise ValueError(f'ground truth {tuple(gt.shape)} does not match the prediction '
-                             f'{tuple(outputs.shape)}: check that the pipeline gives '
-                             f'{outputs.size(1)} target frames per sequence and the same scale '
+                             f'{tuple(frames.shape)}: check that the pipeline gives '
+                             f'{frames.size(1)} target frames per sequence and the same scale '
                              f'({self.scale}) as the model')
-        return dict(loss_pix=self.pixel_loss(outputs, gt))
+        return gt
 
 
 def _pad_frames(x: torch.Tensor, pad_h: int, pad_w: int) -> torch.Tensor:

@@ -58,10 +58,7 @@ class STINet(BaseSTVSRModel):
             (those configured).
         """
         out = self.forward_tensor(inputs, data_samples, return_aux=True, **kwargs)
-        gt = data_samples.gt_img
-        if gt.shape != out['frames'].shape:
-            raise ValueError(f'ground truth {tuple(gt.shape)} does not match the prediction '
-                             f'{tuple(out["frames"].shape)}')
+        gt = self.target_frames(out['frames'], data_samples)
         losses = dict(loss_rec=self.pixel_loss(out['frames'], gt))
         if self.init_loss is not None:
             if 'hr_init' in out:

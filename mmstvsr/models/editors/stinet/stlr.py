@@ -122,6 +122,10 @@ class STLR(nn.Module):
             tuple[Tensor | None, Tensor | None]: Refined sequences, same shapes.
         """
         num_frames = (lr_feats if lr_feats is not None else hr_feats).size(1)
+        if self.use_hr:  # each HR frame is aligned at LR size: bring every frame down once
+            b, t = hr_feats.shape[:2]
+            hr_low = self.hr_down(hr_feats.flatten(0, 1))
+            hr_low = hr_low.view(b, t, *hr_low.shape[1:])
         lr_out, hr_out = [], []
         for i in range(num_frames):
             prev, nxt = max(i - 1, 0), min(i + 1, num_frames - 1)
@@ -133,10 +137,8 @@ class STLR(nn.Module):
                 lr_out.append(lr_feats[:, i] + self.fusion(
                     torch.cat([aligned_prev, lr_feats[:, i], aligned_next], dim=1)))
             if self.use_hr:
-                aligned_prev = self.hr_up(
-                    self.lrelu(self.align_prev(self.hr_down(hr_feats[:, prev]), hr_prev)))
-                aligned_next = self.hr_up(
-                    self.lrelu(self.align_next(self.hr_down(hr_feats[:, nxt]), hr_next)))
+                aligned_prev = self.hr_up(self.lrelu(self.align_prev(hr_low[:, prev], hr_prev)))
+                aligned_next = self.hr_up(self.lrelu(self.align_next(hr_low[:, nxt], hr_next)))
                 hr_out.append(hr_feats[:, i] + self.fusion(
                     torch.cat([aligned_prev, hr_feats[:, i], aligned_next], dim=1)))
         return (torch.stack(lr_out, 1) if lr_out else None,
