@@ -8,12 +8,15 @@ Example:
         --save-frames work_dirs/demo/frames --out work_dirs/demo/metrics.json
 """
 import argparse
+import csv
+import io
 import json
 import os
 import os.path as osp
 import sys
 
 from mmengine.config import DictAction
+from mmengine.dist import is_main_process
 from mmengine.runner import Runner
 
 from mmstvsr.utils.launch import load_run_config
@@ -24,7 +27,10 @@ def parse_args():
     parser.add_argument('config', help='test config file path')
     parser.add_argument(
         'checkpoint', nargs='?', help='checkpoint file (not needed for non-learned models)')
-    parser.add_argument('--out', help='JSON file to save the metrics to')
+    parser.add_argument(
+        '--out',
+        help='JSON file to save the metrics to (the dataset means, and per clip and per video); '
+        'the per-clip table also goes to a CSV file of the same name')
     parser.add_argument('--save-frames', help='folder to save the predicted HR frames to')
     parser.add_argument('--work-dir', help='the dir to save logs')
     parser.add_argument(
@@ -45,13 +51,38 @@ def parse_args():
     return args
 
 
-def write_json(path: str, data) -> None:
-    """Write ``data`` as JSON atomically (temporary file, then rename)."""
+def write_atomic(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` atomically (temporary file, then rename)."""
     os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
     tmp = f'{path}.partial'
-    with open(tmp, 'w') as f:
-        json.dump(data, f, indent=2)
+    with open(tmp, 'w', newline='') as f:
+        f.write(text)
     os.replace(tmp, path)
+
+
+def save_results(path: str, metrics: dict, evaluator_metrics: list, args) -> None:
+    """Save the dataset means and each metric's per-clip / per-video rows as JSON and CSV.
+
+    Args:
+        path (str): JSON path; the per-clip rows also go to ``<path without .json>.csv``.
+        metrics (dict): What ``Runner.test()`` returned.
+        evaluator_metrics (list): The evaluator's metric objects (``STVSRMetric`` keeps
+            ``per_clip`` and ``per_video``).
+        args: Command-line arguments, recorded with the results.
+    """
+    per_clip = [row for m in evaluator_metrics for row in getattr(m, 'per_clip', [])]
+    per_video = [row for m in evaluator_metrics for row in getattr(m, 'per_video', [])]
+    data = dict(config=args.config, checkpoint=args.checkpoint, metrics=metrics,
+                per_clip=per_clip, per_video=per_video)
+    write_atomic(path, json.dumps(data, indent=2))
+    csv_path = osp.splitext(path)[0] + '.csv'
+    if per_clip:
+        text = io.StringIO()
+        writer = csv.DictWriter(text, fieldnames=list(per_clip[0]))
+        writer.writeheader()
+        writer.writerows(per_clip)
+        write_atomic(csv_path, text.getvalue())
+    print(f'metrics written to {path}' + (f' and {csv_path}' if per_clip else ''))
 
 
 def main():
@@ -73,9 +104,8 @@ def main():
         sys.exit(f'{args.config} defines a learned model: give its CHECKPOINT '
                  '(only non-learned models are tested without one)')
     metrics = runner.test()
-    if args.out:
-        write_json(args.out, metrics)
-        print(f'metrics written to {args.out}')
+    if args.out and is_main_process():  # the per-clip rows exist on the main process only
+        save_results(args.out, metrics, runner.test_evaluator.metrics, args)
 
 
 if __name__ == '__main__':

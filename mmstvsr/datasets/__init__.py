@@ -1,4 +1,10 @@
+from .fixed_frames_dataset import FixedFramesDataset
 from .transforms import *  # noqa: F401,F403
+from .video_frames_dataset import VideoFramesDataset, plan_frame_windows
 from .vimeo_septuplet_dataset import VimeoSeptupletDataset
+from .vimeo_triplet_dataset import VimeoTripletDataset
 
-__all__ = ['VimeoSeptupletDataset']
+__all__ = [
+    'FixedFramesDataset', 'VideoFramesDataset', 'VimeoSeptupletDataset', 'VimeoTripletDataset',
+    'plan_frame_windows'
+]

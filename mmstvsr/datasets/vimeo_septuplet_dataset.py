@@ -25,6 +25,9 @@ class VimeoSeptupletDataset(BasicFramesDataset):
         frame_names (Sequence[str]): Frame file names of a clip. Default: ``im1.png``..``im7.png``.
         input_indices (Sequence[int]): Indices into ``frame_names`` of the input frames.
             Default: ``(0, 2, 4, 6)``.
+        frames_as_images (bool): Make every frame of every listed clip its own item (``gt_path``
+            one file, ``key`` ``<video>/<clip>/<frame>``), for single-image SR, e.g. pretraining
+            an S-SR initialiser on the training clips. Default: False.
         **kwargs: Other arguments of :class:`mmagic.datasets.BasicFramesDataset`.
     """
 
@@ -34,7 +37,9 @@ class VimeoSeptupletDataset(BasicFramesDataset):
                  data_prefix: dict = dict(gt='sequences'),
                  frame_names: Sequence[str] = tuple(f'im{i}.png' for i in range(1, 8)),
                  input_indices: Sequence[int] = (0, 2, 4, 6),
+                 frames_as_images: bool = False,
                  **kwargs):
+        self.frames_as_images = frames_as_images
         self.frame_names = list(frame_names)
         self.input_indices = list(input_indices)
         bad = [i for i in self.input_indices if not 0 <= i < len(self.frame_names)]
@@ -72,4 +77,11 @@ class VimeoSeptupletDataset(BasicFramesDataset):
                     'file matches the frames on disk')
             data['input_indices'] = list(self.input_indices)
             data['clip'] = data['key']
+        if self.frames_as_images:
+            return [
+                dict(key=osp.join(data['key'], osp.splitext(name)[0]), clip=data['key'],
+                     gt_path=path)
+                for data in data_list
+                for name, path in zip(self.frame_names, data['gt_path'])
+            ]
         return data_list

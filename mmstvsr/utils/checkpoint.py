@@ -29,8 +29,10 @@ def mmengine_checkpoint_globals() -> list:
     # numpy >= 1.25 pickles dtypes through their per-type classes (np.dtypes.Float64DType, ...)
     numpy_globals += [type(np.dtype(code)) for code in np.typecodes['All'] if code not in 'OV']
     # getattr: HistoryBuffer's state names its statistics methods as getattr(HistoryBuffer, name);
-    # the restricted unpickler still calls nothing that is not on this list.
-    return [HistoryBuffer, getattr] + numpy_globals
+    # bytes: torch.save's pickle protocol 2 writes an empty bytes object (the data of an empty
+    # array, e.g. a HistoryBuffer with no values yet) as the call bytes(). The restricted
+    # unpickler still calls nothing that is not on this list.
+    return [HistoryBuffer, getattr, bytes] + numpy_globals
 
 
 def load_from_local(filename: str, map_location=None) -> dict:

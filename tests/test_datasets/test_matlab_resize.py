@@ -220,3 +220,10 @@ def test_build_from_registry():
     assert isinstance(transform, MATLABBicubicDownsample)
     assert transform.scale == 4
     assert 'scale=4' in repr(transform)
+
+
+def test_downsample_single_image(frames):
+    """Image datasets hand over one frame: one LR frame comes back, not a list."""
+    results = MATLABBicubicDownsample(scale=4)(dict(gt=padded(frames[0], 3, 1)))
+    np.testing.assert_array_equal(results['gt'], frames[0])
+    np.testing.assert_array_equal(results['img'], imresize_matlab(frames[0], 1 / 4))

@@ -74,3 +74,19 @@ def test_mismatched_frame_sizes(vimeo_root, tmp_path):
     ds = _dataset(str(root))
     with pytest.raises(ValueError, match='im3.png'):
         ds[0]
+
+
+def test_frames_as_images_for_single_image_sr(vimeo_root):
+    """Every frame of the listed clips is its own item, through the S-SR pretraining config."""
+    cfg = Config.fromfile(
+        osp.join(ROOT, 'configs', '_base_', 'datasets', 'vimeo90k_septuplet_frames_x4.py'))
+    ds = _dataset(vimeo_root, 'mini_trainlist.txt', cfg.train_pipeline, frames_as_images=True)
+    assert len(ds) == 13 * 7
+    assert ds.get_data_info(8)['key'] == osp.join('00001', '0002', 'im2')
+    item = ds[8]
+    assert item['inputs'].shape == (3, 32, 32)
+    assert item['data_samples'].gt_img.shape == (3, 128, 128)
+    assert item['data_samples'].metainfo['clip'] == '00001/0002'
+    # the held-out test clips are not in the training list
+    assert not any(ds.get_data_info(i)['clip'] in open(osp.join(vimeo_root, 'sep_testlist.txt'))
+                   .read().split() for i in range(len(ds)))

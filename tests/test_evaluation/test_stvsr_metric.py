@@ -102,12 +102,14 @@ def to_tensor(frames):
         0, 3, 1, 2).float()
 
 
-def make_sample(pred, gt, key, clip=None):
+def make_sample(pred, gt, key, clip=None, frame_ids=None):
     """A data sample dict as mmagic's Evaluator hands it to metrics."""
     sample = dict(gt_img=to_tensor(gt), key=key, output=dict(
         pred_img=to_tensor(pred)))
     if clip is not None:
         sample['clip'] = clip
+    if frame_ids is not None:
+        sample['frame_ids'] = frame_ids
     return sample
 
 
@@ -277,7 +279,7 @@ def test_invalid_arguments():
     with pytest.raises(ValueError, match='Y-PSNR'):
         STVSRMetric(metrics=['PSNR'])
     with pytest.raises(ValueError, match='average'):
-        STVSRMetric(average='video')
+        STVSRMetric(average='dataset')
     with pytest.raises(ValueError, match='channel_order'):
         STVSRMetric(channel_order='YUV')
 
@@ -335,3 +337,42 @@ def test_mmagic_evaluator(gt_frames):
     assert evaluator.evaluate() == {
         'Y-PSNR': pytest.approx(expected, rel=1e-9)
     }
+
+
+def test_overlapping_windows_count_each_frame_once(gt_frames):
+    """Vid4-style windows: the tail window re-predicts frames an earlier window counted."""
+    pred = degrade(gt_frames, noise_std=3.0, seed=5)
+    other = degrade(gt_frames, noise_std=20.0, seed=6)  # a different prediction of frames 2-6
+    samples = [
+        make_sample(pred[:5], gt_frames[:5], 'v/0', clip='v', frame_ids=[0, 1, 2, 3, 4]),
+        make_sample(other[2:], gt_frames[2:], 'v/2', clip='v', frame_ids=[2, 3, 4, 5, 6]),
+    ]
+    metric, res = run_metric(samples, metrics=['Y-PSNR'])
+    ref = ref_clip(pred[:5], gt_frames[:5])['Y-PSNR'] + ref_clip(other[5:], gt_frames[5:])['Y-PSNR']
+    assert metric.per_clip[0]['num_frames'] == 7
+    assert res['Y-PSNR'] == pytest.approx(np.mean(ref), rel=1e-9)
+
+    bad = make_sample(pred[:2], gt_frames[:2], 'v/0', clip='v', frame_ids=[0])
+    with pytest.raises(ValueError, match='frame_ids'):
+        run_metric([bad])
+
+
+def test_hierarchical_video_average(gt_frames):
+    """RSTT's average: frames -> clip -> video (first name component) -> dataset."""
+    noise = {'00001/0001': 2.0, '00001/0002': 4.0, '00001/0003': 6.0, '00002/0001': 15.0}
+    samples, clip_means = [], {}
+    for i, (clip, std) in enumerate(noise.items()):
+        pred = degrade(gt_frames[:2], noise_std=std, seed=i)
+        samples.append(make_sample(pred, gt_frames[:2], clip))
+        clip_means[clip] = np.mean(ref_clip(pred, gt_frames[:2])['Y-PSNR'])
+    video_1 = np.mean([clip_means[c] for c in ('00001/0001', '00001/0002', '00001/0003')])
+    expected = (video_1 + clip_means['00002/0001']) / 2
+    assert abs(expected - np.mean(list(clip_means.values()))) > 0.3
+
+    metric, res = run_metric(samples, metrics=['Y-PSNR'], average='video')
+    assert res['Y-PSNR'] == pytest.approx(expected, rel=1e-9)
+    assert [(v['video'], v['num_clips'], v['num_frames']) for v in metric.per_video] == [
+        ('00001', 3, 6), ('00002', 1, 2)
+    ]
+    _, res_clip = run_metric(samples, metrics=['Y-PSNR'])
+    assert res_clip['Y-PSNR'] == pytest.approx(np.mean(list(clip_means.values())), rel=1e-9)

@@ -240,3 +240,19 @@ def test_frozen_and_init_weights(tmp_path):
     net.init_weights()
     assert not any(p.requires_grad for p in net.parameters())
     assert not net(torch.rand(1, 3, 2, 2)).requires_grad
+
+
+def test_loads_mmengine_checkpoint_of_single_image_sr_pretraining(tmp_path):
+    """The S-SR pretraining config saves a Runner checkpoint whose generator is the DBPN."""
+    from mmengine.logging import HistoryBuffer
+
+    trained = DenseDBPN(base_channels=8, mid_channels=8, num_stages=2, return_rgb=True)
+    state = {f'generator.{k}': v for k, v in trained.state_dict().items()}
+    torch.save(dict(meta=dict(iter=10), state_dict=state,
+                    message_hub=dict(log_scalars={'loss': HistoryBuffer()})),
+               tmp_path / 'iter_10.pth')
+    net = DenseDBPN(base_channels=8, mid_channels=8, num_stages=2, frozen=True,
+                    pretrained=str(tmp_path / 'iter_10.pth'))
+    net.init_weights()
+    x = torch.rand(1, 3, 6, 6)
+    torch.testing.assert_close(net.conv_rgb(net(x)), trained(x))

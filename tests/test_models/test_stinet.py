@@ -11,8 +11,13 @@ from mmengine.config import Config
 import mmstvsr  # noqa: F401
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-CONFIGS = sorted(glob.glob(osp.join(ROOT, 'configs', 'stinet', '*.py')))
+CONFIGS = sorted(
+    path for path in glob.glob(osp.join(ROOT, 'configs', 'stinet', '*.py'))
+    if Config.fromfile(path).model.type == 'STINet')
 TINY = Config.fromfile(osp.join(ROOT, 'configs', 'stinet', 'stinet_tiny.py')).model
+S_SR = osp.join(ROOT, 'configs', 'stinet', 'stinet-tiny-s-sr_x4_1xb16-4k_vimeo-septuplet-frames.py')
+FROZEN_S_SR = osp.join(ROOT, 'configs', 'stinet',
+                       'stinet-tiny-frozen-s-sr_x4_1xb2-1k_vimeo-septuplet.py')
 
 
 def _count(module, trainable=False):
@@ -178,3 +183,29 @@ def test_output_frames_for_four_inputs(name, num_out):
         assert model(lrs).shape == (1, num_out, 3, 32, 32)
         assert model(lrs, times=uniform_times(3)).shape[1] == 10
         assert model(lrs, times=uniform_times(5)).shape[1] == 16
+
+
+def test_two_stage_tiny_recipe(tmp_path):
+    """Stage 1 trains the tiny S-SR initialiser alone (single-image x4 SR); stage 2 loads its
+    Runner checkpoint into the tiny STINet's initialiser and freezes it."""
+    assert len(CONFIGS) >= 20 and S_SR not in CONFIGS
+    s_sr_cfg = Config.fromfile(S_SR)
+    s_sr = MODELS.build(s_sr_cfg.model)
+    for key in ('type', 'base_channels', 'mid_channels', 'num_stages', 'scale'):
+        assert s_sr_cfg.model.generator[key] == TINY.generator.initializer[key], key
+    samples = DataSample()
+    samples.set_tensor_data(dict(gt_img=torch.rand(2, 3, 32, 32)))
+    loss = sum(s_sr(torch.rand(2, 3, 8, 8), samples, mode='loss').values())
+    loss.backward()
+    assert all(p.grad is not None for p in s_sr.generator.conv_rgb.parameters())
+    torch.save(dict(state_dict=s_sr.state_dict(), meta=dict(iter=1)), tmp_path / 'iter_1.pth')
+
+    cfg = Config.fromfile(FROZEN_S_SR)
+    assert cfg.model.generator.initializer.pretrained == cfg.s_sr_checkpoint
+    cfg.model.generator.initializer.pretrained = str(tmp_path / 'iter_1.pth')
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    dbpn = model.generator.initializer
+    assert not any(p.requires_grad for p in dbpn.parameters())
+    for key, value in s_sr.generator.state_dict().items():
+        torch.testing.assert_close(dbpn.state_dict()[key], value)

@@ -1,4 +1,5 @@
 """End-to-end runs of tools/test.py, tools/train.py and tools/dist_train.sh on real frames."""
+import csv
 import json
 import os
 import os.path as osp
@@ -9,6 +10,7 @@ import sys
 import time
 
 import cv2
+import pytest
 import torch
 from mmengine.runner.checkpoint import _load_checkpoint
 
@@ -37,11 +39,22 @@ def test_baseline_evaluates_real_frames_and_saves_frames(tmp_path):
     res = _run(['tools/test.py', BASELINE, '--work-dir', str(tmp_path / 'wd'), '--out',
                 str(out), '--save-frames', str(frames), '--cfg-options'] + TEST_DATA)
     assert res.returncode == 0, res.stderr[-3000:]
-    metrics = json.loads(out.read_text())
+    saved = json.loads(out.read_text())
+    metrics = saved['metrics']
     assert 22 < metrics['Y-PSNR'] < 45, metrics
     assert 0.6 < metrics['Y-SSIM'] < 1, metrics
     assert 20 < metrics['RGB-PSNR'] < metrics['Y-PSNR'] + 3, metrics
     assert 'Y-PSNR' in res.stdout + res.stderr
+    # per clip and per video, JSON and CSV; the default average is over clips
+    assert [row['clip'] for row in saved['per_clip']] == ['00002/0004', '00002/0007', '00002/0008']
+    assert metrics['Y-PSNR'] == pytest.approx(
+        sum(row['Y-PSNR'] for row in saved['per_clip']) / 3, rel=1e-12)
+    assert [(row['video'], row['num_clips']) for row in saved['per_video']] == [('00002', 3)]
+    with open(tmp_path / 'metrics.csv') as f:
+        rows = list(csv.DictReader(f))
+    assert [row['clip'] for row in rows] == ['00002/0004', '00002/0007', '00002/0008']
+    assert float(rows[1]['Y-SSIM']) == pytest.approx(saved['per_clip'][1]['Y-SSIM'])
+    assert not list(tmp_path.glob('*.partial'))
     for clip in ('00002/0004', '00002/0007', '00002/0008'):
         saved = sorted(os.listdir(frames / clip))
         assert saved == [f'{i:04d}.png' for i in range(7)]
@@ -106,7 +119,7 @@ def test_train_killed_then_resumed_then_tested(tmp_path):
     res = _run(['tools/test.py', TINY, final, '--work-dir', str(tmp_path / 'test'),
                 '--out', str(tmp_path / 'tiny.json'), '--cfg-options'] + TEST_DATA)
     assert res.returncode == 0, res.stderr[-3000:]
-    assert json.loads((tmp_path / 'tiny.json').read_text())['Y-PSNR'] > 15
+    assert json.loads((tmp_path / 'tiny.json').read_text())['metrics']['Y-PSNR'] > 15
 
 
 def test_two_process_cpu_training(tmp_path):

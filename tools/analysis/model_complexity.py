@@ -37,7 +37,7 @@ import os.path as osp
 import sys
 import tempfile
 from collections import Counter
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
@@ -60,11 +60,13 @@ CONVENTION = ('FLOPs = 2 x MACs (one multiply-accumulate = 2 FLOPs); MACs of con
               'pipeline not counted')
 
 
-def parse_args():
-    parser = argparse.ArgumentParser(
-        description='Print the parameters and the FLOPs per output frame of a space-time SR '
-        'model. The model is built from the config without init_weights(): no pretrained '
-        'weights are loaded, so their files need not exist.')
+def add_model_arguments(parser: argparse.ArgumentParser, device_help: str) -> None:
+    """Add the arguments shared by the analysis tools: config, input clip, device, JSON, options.
+
+    Args:
+        parser (argparse.ArgumentParser): The tool's parser.
+        device_help (str): Help text of ``--device`` (what runs on it).
+    """
     parser.add_argument('config', help='config file path')
     parser.add_argument(
         '--input-shape',
@@ -74,13 +76,7 @@ def parse_args():
         metavar=('T', 'H', 'W'),
         help='LR input clip: T frames of H x W (default: 4 144 180, the Vid4 test window: '
         '4 LR frames of 144x180 -> 7 HR frames of 576x720 at x4, x2 in time)')
-    parser.add_argument(
-        '--params-only', action='store_true', help='count the parameters only (no forward)')
-    parser.add_argument(
-        '--device',
-        default='cpu',
-        help='device of the forward pass that counts the FLOPs, e.g. cuda:0 (default: cpu; '
-        'large models at the default input size take minutes on a CPU)')
+    parser.add_argument('--device', default='cpu', help=device_help)
     parser.add_argument('--json', metavar='OUT', help='also write the results to this JSON file')
     parser.add_argument(
         '--cfg-options',
@@ -88,10 +84,43 @@ def parse_args():
         action=DictAction,
         help='override settings in the config, key=value pairs, e.g. '
         'model.generator.mid_channels=32')
-    args = parser.parse_args()
+
+
+def check_model_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Validate the arguments of :func:`add_model_arguments` (``parser.error`` names the fix).
+
+    ``args.device`` becomes a :class:`torch.device`.
+    """
     t, h, w = args.input_shape
     if t < 2 or h < 1 or w < 1:
         parser.error(f'--input-shape T H W needs T >= 2 frames and H, W >= 1, got {t} {h} {w}')
+    try:
+        args.device = torch.device(args.device)
+    except RuntimeError:
+        parser.error(f'--device {args.device}: not a torch device; use cpu, cuda or cuda:N')
+    if args.device.type == 'cuda':
+        if not torch.cuda.is_available():
+            parser.error(f'--device {args.device} needs a CUDA GPU, but torch.cuda.is_available() '
+                         'is False here: use --device cpu')
+        if (args.device.index or 0) >= torch.cuda.device_count():
+            parser.error(f'--device {args.device}: this machine has {torch.cuda.device_count()} '
+                         'CUDA device(s), cuda:0 to cuda:{}'.format(torch.cuda.device_count() - 1))
+
+
+def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+    """The command-line arguments (``argv``, default ``sys.argv[1:]``), checked."""
+    parser = argparse.ArgumentParser(
+        description='Print the parameters and the FLOPs per output frame of a space-time SR '
+        'model. The model is built from the config without init_weights(): no pretrained '
+        'weights are loaded, so their files need not exist.')
+    add_model_arguments(
+        parser,
+        device_help='device of the forward pass that counts the FLOPs, e.g. cuda:0 (default: '
+        'cpu; large models at the default input size take minutes on a CPU)')
+    parser.add_argument(
+        '--params-only', action='store_true', help='count the parameters only (no forward)')
+    args = parser.parse_args(argv)
+    check_model_arguments(parser, args)
     return args
 
 
@@ -165,7 +194,7 @@ def einsum_flop_jit(inputs: List, outputs: List) -> int:
 
 
 # ------------------------------------------------------------------ counting
-class _TensorForward(nn.Module):
+class TensorForward(nn.Module):
     """``model(inputs, data_samples, mode='tensor')`` as a one-input module for tracing."""
 
     def __init__(self, model: nn.Module, data_samples: Optional[DataSample]):
@@ -216,17 +245,29 @@ def count_params(model: nn.Module) -> dict:
         outside_generator=numel(p for p in model.parameters() if id(p) not in generator_ids))
 
 
-def count_flops(model: nn.Module, input_shape: Sequence[int], device: str) -> dict:
-    """MACs of one ``mode='tensor'`` forward on a random clip, total and per generator child."""
+def make_inputs(model: nn.Module, input_shape: Sequence[int],
+                device: Union[str, torch.device]) -> Tuple[torch.Tensor, Optional[DataSample]]:
+    """A random clip ``(1, T, 3, H, W)`` and the model's ``extra_inputs`` (zero flows), or None.
+
+    The extra inputs are the pipeline's Farneback flows, ``(1, T - 1, 2, H, W)`` each.
+    """
     t, h, w = input_shape
-    model = model.to(device)
     inputs = torch.rand(1, t, 3, h, w, device=device)
     data_samples = None
-    if model.extra_inputs:  # the pipeline's Farneback flows, (B, T-1, 2, h, w)
+    if model.extra_inputs:
         data_samples = DataSample(
             **{key: torch.zeros(1, t - 1, 2, h, w, device=device)
                for key in model.extra_inputs})
-    analyzer = FlopAnalyzer(_TensorForward(model, data_samples), (inputs, ))
+    return inputs, data_samples
+
+
+def count_flops(model: nn.Module, input_shape: Sequence[int],
+                device: Union[str, torch.device]) -> dict:
+    """MACs of one ``mode='tensor'`` forward on a random clip, total and per generator child."""
+    t = input_shape[0]
+    model = model.to(device)
+    inputs, data_samples = make_inputs(model, input_shape, device)
+    analyzer = FlopAnalyzer(TensorForward(model, data_samples), (inputs, ))
     # aten::lift_fresh only turns constants (the zero flows) into graph inputs
     analyzer.set_op_handle(DCN_OP, dcn_flop_jit, 'aten::einsum', einsum_flop_jit,
                            'aten::lift_fresh', None)
@@ -257,16 +298,32 @@ def count_flops(model: nn.Module, input_shape: Sequence[int], device: str) -> di
 
 
 # ------------------------------------------------------------------ output
+def describe(config: str, model: nn.Module, input_shape: Sequence[int]) -> dict:
+    """The config, model and generator names and the input and output clip shapes."""
+    t, h, w = input_shape
+    return dict(
+        config=config,
+        model=type(model).__name__,
+        generator=type(model.generator).__name__,
+        input_shape=[t, h, w],
+        output_shape=[num_output_frames(t, len(model.times)), h * model.scale, w * model.scale])
+
+
+def format_header(result: dict) -> List[str]:
+    """The lines naming the config, the model and the clip shapes of :func:`describe`."""
+    return [
+        f"config: {result['config']}",
+        f"model: {result['model']} (generator {result['generator']})",
+        'input: {} LR frames of {}x{} -> {} output frames of {}x{}'.format(
+            *result['input_shape'], *result['output_shape'])
+    ]
+
+
 def format_table(result: dict) -> str:
     """The results as a readable text table."""
     params, flops = result['params'], result['flops']
     frames = result['output_shape'][0]
-    lines = [
-        f"config: {result['config']}",
-        f"model: {result['model']} (generator {result['generator']})",
-        'input: {} LR frames of {}x{} -> {} output frames of {}x{}'.format(
-            *result['input_shape'], *result['output_shape']), ''
-    ]
+    lines = format_header(result) + ['']
     macs_by_module = flops['macs_by_module'] if flops else {}
     header = f"{'module':<26}{'params':>14}{'trainable':>14}"
     if flops:
@@ -314,22 +371,19 @@ def write_json(path: str, data) -> None:
         raise
 
 
-def main():
-    args = parse_args()
+def main(argv: Optional[Sequence[str]] = None) -> dict:
+    """Run the tool on ``argv`` (default: the command line) and return the results."""
+    args = parse_args(argv)
     model = build_model(args.config, args.cfg_options)
-    t, h, w = args.input_shape
     result = dict(
-        config=args.config,
-        model=type(model).__name__,
-        generator=type(model.generator).__name__,
-        input_shape=[t, h, w],
-        output_shape=[num_output_frames(t, len(model.times)), h * model.scale, w * model.scale],
+        **describe(args.config, model, args.input_shape),
         params=count_params(model),
         flops=None if args.params_only else count_flops(model, args.input_shape, args.device))
     print(format_table(result))
     if args.json:
         write_json(args.json, result)
         print(f'results written to {args.json}')
+    return result
 
 
 if __name__ == '__main__':

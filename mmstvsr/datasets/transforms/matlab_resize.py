@@ -119,7 +119,8 @@ class MATLABBicubicDownsample(BaseTransform):
     'bicubic')`` (:func:`imresize_matlab`).
 
     Required keys: ``gt_key`` (list of uint8 ``(H, W, 3)`` frames, all of one
-    size). Optional keys: ``f'{gt_key}_path'``, ``f'{gt_key}_channel_order'``,
+    size, or one such frame for image datasets, which gives one LR frame).
+    Optional keys: ``f'{gt_key}_path'``, ``f'{gt_key}_channel_order'``,
     ``'input_indices'``. Modified key: ``gt_key`` (``(H', W', 3)`` frames with
     ``H' = H - H % scale``, ``W' = W - W % scale``). Added keys: ``lr_key``
     (list of uint8 ``(H' / scale, W' / scale, 3)`` frames), ``'scale'``,
@@ -168,8 +169,10 @@ class MATLABBicubicDownsample(BaseTransform):
         Returns:
             dict: ``results`` with the cropped GT and the LR frames.
         """
-        frames = results[self.gt_key]
-        self._check_sizes(frames, results.get(f'{self.gt_key}_path'))
+        single = isinstance(results[self.gt_key], np.ndarray)
+        frames = [results[self.gt_key]] if single else results[self.gt_key]
+        paths = results.get(f'{self.gt_key}_path')
+        self._check_sizes(frames, [paths] if single and paths else paths)
         h, w = frames[0].shape[:2]
         h, w = h - h % self.scale, w - w % self.scale
         frames = [frame[:h, :w, ...] for frame in frames]
@@ -180,10 +183,9 @@ class MATLABBicubicDownsample(BaseTransform):
             if not 0 <= i < len(frames):
                 raise IndexError(f'frame index {i} is out of range for a '
                                  f'clip of {len(frames)} frames')
-        results[self.gt_key] = frames
-        results[self.lr_key] = [
-            imresize_matlab(frames[i], 1 / self.scale) for i in indices
-        ]
+        lrs = [imresize_matlab(frames[i], 1 / self.scale) for i in indices]
+        results[self.gt_key] = frames[0] if single else frames
+        results[self.lr_key] = lrs[0] if single else lrs
         results['scale'] = self.scale
         results[f'{self.lr_key}_channel_order'] = results.get(
             f'{self.gt_key}_channel_order', 'bgr')

@@ -9,7 +9,13 @@ The benchmark protocol of STVSR papers (e.g. Zooming Slow-Mo, TMNet):
    ``Y = 16 + (65.481 R + 128.553 G + 24.966 B) / 255``, kept as float64;
    SSIM is Wang et al.'s (11x11 Gaussian window, sigma 1.5, valid region);
    RGB-PSNR is computed over all three channels in ``[0, 255]``;
-3. values are averaged over the frames of each clip first, then over clips.
+3. values are averaged over the frames of each clip first, then over clips (the Zooming Slow-Mo
+   and TMNet scripts); RSTT's hierarchical average (frames -> clip -> video -> dataset, the video
+   being the first component of a Vimeo clip name such as ``00001`` of ``00001/0266``) is the
+   ``average='video'`` option;
+4. when a long clip is tested in overlapping windows (Vid4), every ground-truth frame is counted
+   exactly once: samples carrying ``frame_ids`` (the index in the clip of each output frame) skip
+   the frames of their clip that an earlier sample already counted.
 """
 from collections import OrderedDict
 from typing import List, Optional, Sequence
@@ -47,7 +53,9 @@ class STVSRMetric(BaseMetric):
     ``(C, H, W)`` for a single frame) with values in ``[0, 255]``, and a
     ``key`` such as ``'00001/0266'`` in its metainfo. Samples are grouped
     into clips by the metainfo field ``clip`` when present (e.g. sliding
-    windows of a long video), otherwise by ``key``.
+    windows of a long video), otherwise by ``key``. An optional metainfo
+    field ``frame_ids`` (one int per output frame: its index in the clip)
+    makes frames already counted for the clip be skipped.
 
     The metric works with both mmengine's ``Evaluator`` (which calls
     ``evaluate(size)``) and mmagic's ``Evaluator`` (which calls
@@ -60,8 +68,10 @@ class STVSRMetric(BaseMetric):
             ``'BGR'`` (what mmagic's data preprocessor hands over at test
             time) or ``'RGB'``. Defaults to 'BGR'.
         average (str): ``'clip'`` averages over the frames of each clip and
-            then over clips; ``'frame'`` averages over all frames of the
-            dataset. Defaults to 'clip'.
+            then over clips; ``'video'`` then over the clips of each video
+            (the clip name up to its first ``/``) and then over videos
+            (RSTT's hierarchical average); ``'frame'`` averages over all
+            frames of the dataset. Defaults to 'clip'.
         metrics (Sequence[str]): Subset of ``('Y-PSNR', 'Y-SSIM',
             'RGB-PSNR')`` to compute. Defaults to all three.
         collect_device (str): Device used to collect results across ranks,
@@ -72,6 +82,8 @@ class STVSRMetric(BaseMetric):
     Attributes:
         per_clip (list[dict]): After :meth:`compute_metrics`, one dict per
             clip with ``clip``, ``num_frames`` and the mean of each metric.
+        per_video (list[dict]): Likewise per video (``video``,
+            ``num_clips``, ``num_frames``, the mean over its clips).
     """
 
     default_prefix = ''
@@ -96,14 +108,15 @@ class STVSRMetric(BaseMetric):
         if channel_order.upper() not in ('BGR', 'RGB'):
             raise ValueError("channel_order must be 'BGR' or 'RGB', but got "
                              f'{channel_order!r}.')
-        if average not in ('clip', 'frame'):
-            raise ValueError("average must be 'clip' or 'frame', but got "
-                             f'{average!r}.')
+        if average not in ('clip', 'video', 'frame'):
+            raise ValueError("average must be 'clip', 'video' or 'frame', but "
+                             f'got {average!r}.')
         self.crop_border = crop_border
         self.channel_order = channel_order.upper()
         self.average = average
         self.metrics = list(metrics)
         self.per_clip: List[dict] = []
+        self.per_video: List[dict] = []
         self.size: Optional[int] = None
 
     def _to_frames(self, img, key: str, name: str) -> np.ndarray:
@@ -185,11 +198,19 @@ class STVSRMetric(BaseMetric):
             pred = self._to_frames(pred_raw, key, 'pred_img')
             gt = self._to_frames(gt_raw, key, 'gt_img')
 
+            frame_ids = meta.get('frame_ids')
+            if frame_ids is not None:
+                frame_ids = [int(i) for i in frame_ids]
+                if len(frame_ids) != len(pred):
+                    raise ValueError(
+                        f'sample {key!r} has {len(pred)} frames but '
+                        f'{len(frame_ids)} frame_ids.')
             per_frame = [self._frame_metrics(p, g) for p, g in zip(pred, gt)]
             self.results.append(
                 dict(
                     clip=clip,
                     key=key,
+                    frame_ids=frame_ids,
                     **{m: [f[m] for f in per_frame]
                        for m in self.metrics}))
 
@@ -204,28 +225,44 @@ class STVSRMetric(BaseMetric):
             ``{'Y-PSNR': 33.2, 'Y-SSIM': 0.93, 'RGB-PSNR': 31.5}``.
         """
         clips = OrderedDict()
+        counted = {}
         for res in results:
             frames = clips.setdefault(res['clip'],
                                       {m: [] for m in self.metrics})
-            for m in self.metrics:
-                frames[m].extend(res[m])
+            seen = counted.setdefault(res['clip'], set())
+            ids = res.get('frame_ids') or [None] * len(res[self.metrics[0]])
+            for i, frame_id in enumerate(ids):
+                if frame_id is not None:
+                    if frame_id in seen:
+                        continue
+                    seen.add(frame_id)
+                for m in self.metrics:
+                    frames[m].append(res[m][i])
 
         self.per_clip = []
         for clip, frames in clips.items():
             row = dict(clip=clip, num_frames=len(frames[self.metrics[0]]))
             row.update({m: float(np.mean(v)) for m, v in frames.items()})
             self.per_clip.append(row)
+        videos = OrderedDict()
+        for row in self.per_clip:
+            videos.setdefault(row['clip'].split('/')[0], []).append(row)
+        self.per_video = [
+            dict(video=video, num_clips=len(rows),
+                 num_frames=sum(r['num_frames'] for r in rows),
+                 **{m: float(np.mean([r[m] for r in rows]))
+                    for m in self.metrics})
+            for video, rows in videos.items()
+        ]
 
-        if self.average == 'clip':
-            pooled = {
-                m: [row[m] for row in self.per_clip]
-                for m in self.metrics
-            }
-        else:
+        if self.average == 'frame':
             pooled = {
                 m: [v for frames in clips.values() for v in frames[m]]
                 for m in self.metrics
             }
+        else:
+            rows = self.per_clip if self.average == 'clip' else self.per_video
+            pooled = {m: [row[m] for row in rows] for m in self.metrics}
         summary = {m: float(np.mean(v)) for m, v in pooled.items()}
         print_log('\n' + self._format_table(summary), logger='current')
         return summary

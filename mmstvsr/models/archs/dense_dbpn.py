@@ -8,6 +8,7 @@ import torch.nn as nn
 from mmagic.registry import MODELS
 from mmengine.model import BaseModule
 
+from mmstvsr.utils.checkpoint import load_from_local
 from .projection_blocks import (ConvBlock, DenseDownProjection, DenseUpProjection, DownProjection,
                                 UpProjection, projection_kernel)
 
@@ -123,7 +124,9 @@ class DenseDBPN(BaseModule):
             Default: False.
         pretrained (str, optional): Checkpoint loaded by :meth:`init_weights`: a plain state dict
             with our key names or the authors' (``s-sr.pth``, with or without ``module.``), see
-            :func:`convert_dbpn_state_dict`. Default: None.
+            :func:`convert_dbpn_state_dict`, or a checkpoint saved by MMEngine's Runner for a
+            model whose ``generator`` is this network (single-image SR pretraining with
+            ``return_rgb=True``). Default: None.
         frozen (bool): Make every parameter non-trainable. Default: False.
         init_cfg (dict, optional): MMEngine initialisation config, applied before ``pretrained``
             is loaded. Default: None.
@@ -196,11 +199,18 @@ class DenseDBPN(BaseModule):
         """Load a checkpoint with our or the authors' key names, strictly.
 
         Args:
-            path (str): Plain state dict file, see :func:`convert_dbpn_state_dict`.
+            path (str): Plain state dict file (see :func:`convert_dbpn_state_dict`), or an
+                MMEngine checkpoint whose ``state_dict`` holds this network as ``generator``.
         """
         if not osp.isfile(path):
             raise FileNotFoundError(f'DenseDBPN checkpoint not found: {path}')
-        state_dict = torch.load(path, map_location='cpu', weights_only=True)
+        state_dict = load_from_local(path, map_location='cpu')
+        if 'state_dict' in state_dict:  # saved by MMEngine's Runner
+            state_dict = {
+                key.removeprefix('generator.'): value
+                for key, value in state_dict['state_dict'].items()
+                if key.startswith('generator.')
+            }
         try:
             self.load_state_dict(convert_dbpn_state_dict(state_dict))
         except RuntimeError as error:

@@ -1,0 +1,350 @@
+"""Space-time super-resolution of whole videos: any length (streamed), any size (tiled)."""
+import os.path as osp
+from typing import Iterator, List, NamedTuple, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import torch
+from mmagic.registry import MODELS
+from mmagic.structures import DataSample
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+from mmengine.runner import load_checkpoint
+from tqdm import tqdm
+
+from mmstvsr.models.base_models import BaseSTVSRModel
+from mmstvsr.utils.flow import batch_neighbour_flows
+from mmstvsr.utils.temporal import num_output_frames, uniform_times, window_output_slices
+from .tiling import axis_tiles, weight_sum
+from .video_io import FrameFolderSink, InferenceError, VideoFileSink, check_output, open_source
+
+#: Input frames per window for models whose ``test_cfg`` sets no ``window``.
+DEFAULT_WINDOW = 4
+#: Data-sample fields the inferencer computes on whole frames, as the flow pipelines do
+#: (:class:`~mmstvsr.datasets.transforms.FarnebackFlow`), so that every tile sees the same flows.
+FLOW_INPUTS = ('flow_fwd', 'flow_bwd')
+
+
+class Window(NamedTuple):
+    """A test window: input range ``[start, stop)``, the slice of its outputs to keep and the
+    global indices of those outputs."""
+
+    start: int
+    stop: int
+    keep: slice
+    outputs: range
+
+
+class STVSRInferencer:
+    """Space-time super-resolve videos with an mmstvsr model, in constant memory.
+
+    ``N`` input frames give ``(N - 1) * f + 1`` output frames at time factor ``f`` (intermediate
+    positions ``1/f, ..., (f-1)/f``), ``scale`` times larger. Frames are read lazily and processed
+    in the model's test windows (``test_cfg.window`` inputs, neighbouring windows sharing one
+    frame, see :func:`~mmstvsr.utils.temporal.window_output_slices`); each window can be split into
+    overlapping spatial tiles (:mod:`mmstvsr.apis.tiling`) whose outputs are blended. Output
+    frames are written as soon as they are final, so memory depends on the frame size, not on the
+    length of the video. Padding to the generator's ``size_divisor`` is done by the model.
+
+    Example:
+        >>> inferencer = STVSRInferencer('configs/baselines/bicubic-flow_x4_vimeo-septuplet.py')
+        >>> inferencer('in.mp4', 'out.mp4', time_factor=2)
+
+    Args:
+        config (str | Config): Config of a :class:`BaseSTVSRModel`, or its path.
+        checkpoint (str, optional): MMEngine checkpoint (weights under ``state_dict``) or plain
+            state dict of the model. Required for learned models; non-learned ones (the classical
+            baselines) need none. Default: None.
+        device (str, optional): 'cpu' or 'cuda[:N]'. Default: CUDA when available, else CPU.
+        fp16 (bool): Run the model under float16 autocast (CUDA only). Default: False.
+    """
+
+    def __init__(self,
+                 config: Union[str, Config],
+                 checkpoint: Optional[str] = None,
+                 device: Optional[str] = None,
+                 fp16: bool = False):
+        self.device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
+        if self.device.type == 'cuda' and not torch.cuda.is_available():
+            raise InferenceError('CUDA is not available on this machine: run on the CPU '
+                                 '(--device cpu)')
+        if fp16 and self.device.type != 'cuda':
+            raise InferenceError('--fp16 runs the model in half precision on a GPU: add '
+                                 '--device cuda, or drop --fp16 on the CPU')
+        self.fp16 = fp16
+        if isinstance(config, str):
+            if not osp.isfile(config):
+                raise InferenceError(f'config file not found: {config}')
+            config = Config.fromfile(config)
+        self.cfg = config
+        self.config_name = config.filename or '<Config>'
+        self.checkpoint = checkpoint
+        self.model = self._build_model(checkpoint)
+        self.channel_order = _input_channel_order(config)
+
+    def _build_model(self, checkpoint: Optional[str]) -> BaseSTVSRModel:
+        init_default_scope(self.cfg.get('default_scope', 'mmagic'))
+        model = MODELS.build(self.cfg.model)
+        if not isinstance(model, BaseSTVSRModel):
+            raise InferenceError(f'{self.config_name} defines a {type(model).__name__}, not a '
+                                 'space-time SR model (BaseSTVSRModel): give an STVSR config')
+        if checkpoint is None:
+            if any(True for _ in model.generator.parameters()):
+                raise InferenceError(f'{self.config_name} defines a learned model: give its '
+                                     'checkpoint (--checkpoint); only non-learned models such as '
+                                     'the classical baselines run without one')
+        elif not osp.isfile(checkpoint):
+            raise InferenceError(f'checkpoint not found: {checkpoint}')
+        else:
+            try:
+                load_checkpoint(model, checkpoint, map_location='cpu', strict=True)
+            except RuntimeError as err:
+                raise InferenceError(f'{checkpoint} does not fit {self.config_name}: {err}; give '
+                                     'the config the checkpoint was trained with') from err
+        model.data_preprocessor.data_keys = None  # no ground truth to convert at inference
+        return model.to(self.device).eval()
+
+    @property
+    def scale(self) -> int:
+        """Spatial upsampling factor of the model."""
+        return self.model.scale
+
+    def windows(self, num_frames: int, time_factor: int) -> List[Window]:
+        """The test windows of a clip and the output frames each one produces.
+
+        Args:
+            num_frames (int): Number of input frames (>= 2).
+            time_factor (int): Temporal upsampling factor f.
+
+        Returns:
+            list[Window]: Windows in order; their ``outputs`` partition
+            ``range((num_frames - 1) * f + 1)``.
+        """
+        windows = []
+        for start, stop, keep in window_output_slices(num_frames,
+                                                      self.model.test_window or DEFAULT_WINDOW,
+                                                      self.model.test_stride, time_factor - 1):
+            first = start * time_factor  # global index of the window's first output
+            windows.append(Window(start, stop, keep, range(first + keep.start, first + keep.stop)))
+        return windows
+
+    def predict(self,
+                frames: Sequence[np.ndarray],
+                time_factor: int = 2,
+                tile: int = 0,
+                tile_overlap: int = 16) -> np.ndarray:
+        """Space-time super-resolve frames held in memory.
+
+        Args:
+            frames (Sequence[np.ndarray]): ``N >= 2`` BGR uint8 frames ``(h, w, 3)``.
+            time_factor (int): Temporal upsampling factor f. Default: 2.
+            tile (int): Tile size in LR pixels; 0 processes whole frames. Default: 0.
+            tile_overlap (int): Overlap of neighbouring tiles in LR pixels. Default: 16.
+
+        Returns:
+            np.ndarray: ``((N - 1) * f + 1, s*h, s*w, 3)`` BGR uint8 frames.
+        """
+        if len(frames) < 2:
+            raise InferenceError(f'space-time SR needs at least two frames, got {len(frames)}')
+        windows = self.windows(len(frames), time_factor)
+        return np.stack([frame for _, frame in self._run(iter(frames), windows, time_factor,
+                                                         tile, tile_overlap)])
+
+    def __call__(self,
+                 input: str,
+                 output: str,
+                 time_factor: int = 2,
+                 start_frame: int = 0,
+                 end_frame: Optional[int] = None,
+                 fps: Optional[float] = None,
+                 tile: int = 0,
+                 tile_overlap: int = 16,
+                 overwrite: bool = False,
+                 resume: bool = False,
+                 progress: bool = True) -> dict:
+        """Space-time super-resolve a video file or frame folder into a video or frame folder.
+
+        Inputs and options are checked before any output is written. A video OUTPUT is written
+        under a temporary name and renamed when complete (deleted on failure); a frame-folder
+        OUTPUT gets one atomically written PNG per frame, and with ``resume`` the frames of an
+        interrupted run are kept and windows whose outputs all exist are not recomputed.
+
+        Args:
+            input (str): Video file (mp4, avi, mkv, mov...) or folder of PNG/JPEG frames.
+            output (str): Video file (.mp4, .avi, .mkv, .mov) or folder for PNG frames.
+            time_factor (int): Temporal upsampling factor f >= 2. Default: 2.
+            start_frame (int): First input frame. Default: 0.
+            end_frame (int, optional): Input frame after the last one; the end when None.
+            fps (float, optional): Frame rate of the input; the video's own, or 25 for a frame
+                folder, when None. The output runs at ``fps * time_factor``.
+            tile (int): Tile size in LR pixels; 0 processes whole frames. Default: 0.
+            tile_overlap (int): Overlap of neighbouring tiles in LR pixels. Default: 16.
+            overwrite (bool): Replace an existing OUTPUT. Default: False.
+            resume (bool): Continue an interrupted frame-folder run. Default: False.
+            progress (bool): Show a progress bar. Default: True.
+
+        Returns:
+            dict: ``output``, ``num_inputs``, ``num_outputs``, ``computed`` (frames computed by
+            this call), ``fps`` (output frame rate) and ``size`` ``(width, height)``.
+        """
+        self._check_options(time_factor, tile, tile_overlap, fps)
+        kind = check_output(output, overwrite, resume, input)
+        source = open_source(input, start_frame, end_frame)
+        in_fps = fps or source.fps
+        if in_fps is None:
+            raise InferenceError(f'{input} declares no frame rate: give it with --fps')
+        width, height = source.width * self.scale, source.height * self.scale
+        out_fps = in_fps * time_factor
+        if kind == 'video':
+            sink = VideoFileSink(output, out_fps, width, height)
+        else:
+            sink = FrameFolderSink(output, self._manifest(input, start_frame, source.num_frames,
+                                                          time_factor), overwrite, resume)
+        todo = [w for w in self.windows(source.num_frames, time_factor)
+                if not all(sink.done(i) for i in w.outputs)]
+        total = num_output_frames(source.num_frames, time_factor - 1)
+        computed = sum(len(w.outputs) for w in todo)
+        bar = tqdm(total=total, initial=total - computed, unit='frame',
+                   desc=osp.basename(osp.normpath(output)), disable=not progress)
+        try:
+            for index, frame in self._run(source.frames(), todo, time_factor, tile,
+                                          tile_overlap):
+                if not sink.done(index):
+                    sink.write(index, frame)
+                bar.update()
+            sink.close()
+        except BaseException:
+            sink.abort()
+            raise
+        finally:
+            bar.close()
+        return dict(output=output, num_inputs=source.num_frames, num_outputs=total,
+                    computed=computed, fps=out_fps, size=(width, height))
+
+    def _check_options(self, time_factor: int, tile: int, tile_overlap: int,
+                       fps: Optional[float]) -> None:
+        try:
+            uniform_times(time_factor)
+        except ValueError as err:
+            raise InferenceError(f'{err} (--time-factor)') from err
+        if tile < 0 or tile_overlap < 0 or (tile and tile_overlap >= tile):
+            raise InferenceError(f'tiles need 0 <= --tile-overlap < --tile (got --tile {tile}, '
+                                 f'--tile-overlap {tile_overlap}); --tile 0 disables tiling')
+        if fps is not None and not fps > 0:
+            raise InferenceError(f'--fps must be positive, got {fps}')
+
+    def _manifest(self, input: str, start: int, num_frames: int, time_factor: int) -> dict:
+        """The settings that determine the output frames, recorded with a frame folder."""
+        return dict(input=osp.abspath(input), start_frame=start, num_frames=num_frames,
+                    time_factor=time_factor, config=self.config_name,
+                    checkpoint=self.checkpoint and osp.abspath(self.checkpoint))
+
+    def _run(self, frames: Iterator[np.ndarray], windows: List[Window], time_factor: int,
+             tile: int, tile_overlap: int) -> Iterator[Tuple[int, np.ndarray]]:
+        """Yield ``(output index, frame)`` of the given windows in order, reading frames lazily.
+
+        Args:
+            frames (Iterator[np.ndarray]): All input frames of the clip, in order.
+            windows (list[Window]): The windows to compute (a subset of :meth:`windows`).
+            time_factor (int): Temporal upsampling factor.
+            tile (int): Tile size in LR pixels (0: whole frames).
+            tile_overlap (int): Tile overlap in LR pixels.
+        """
+        times = uniform_times(time_factor)
+        held = _HeldFrames(frames)
+        for i, window in enumerate(windows):
+            lrs = held.get(window.start, window.stop)
+            try:
+                outputs = self._predict_window(lrs, times, window.keep, tile, tile_overlap)
+            except (RuntimeError, ValueError) as err:
+                if i > 0 or len(times) == 1:
+                    raise
+                raise InferenceError(
+                    f'{type(self.model.generator).__name__} failed with {len(times)} '
+                    f'intermediate frames per gap (time factor {time_factor}): {err}. Only models '
+                    "that accept several positions t' (e.g. STINet, the classical baselines) "
+                    'support time factors above 2: use --time-factor 2') from err
+            yield from zip(window.outputs, outputs)
+
+    @torch.no_grad()
+    def _predict_window(self, lrs: np.ndarray, times: Tuple[float, ...], keep: slice, tile: int,
+                        tile_overlap: int) -> np.ndarray:
+        """Kept output frames of one window, blended from its tiles.
+
+        Args:
+            lrs (np.ndarray): BGR uint8 input frames ``(T, h, w, 3)``.
+            times (tuple[float]): Intermediate positions t'.
+            keep (slice): Outputs of the window to return.
+            tile (int): Tile size in LR pixels (0: whole frames).
+            tile_overlap (int): Tile overlap in LR pixels.
+
+        Returns:
+            np.ndarray: BGR uint8 frames ``(len(keep), s*h, s*w, 3)``.
+        """
+        frames = torch.from_numpy(lrs).to(self.device).permute(0, 3, 1, 2).float()
+        if self.channel_order == 'rgb':
+            frames = frames.flip(1)
+        data = self.model.data_preprocessor(
+            dict(inputs=frames[None],
+                 data_samples=[DataSample(metainfo=dict(img_channel_order=self.channel_order))]))
+        inputs, samples = data['inputs'], data['data_samples']
+        extra = {}
+        if set(FLOW_INPUTS) <= set(self.model.extra_inputs):
+            extra = dict(zip(FLOW_INPUTS, batch_neighbour_flows(inputs)))
+        h, w = inputs.shape[-2:]
+        rows = axis_tiles(h, tile, tile_overlap, self.scale)
+        cols = axis_tiles(w, tile, tile_overlap, self.scale)
+        canvas = inputs.new_zeros(1, keep.stop - keep.start, 3, h * self.scale, w * self.scale)
+        for row in rows:
+            for col in cols:
+                region = (slice(row.start, row.stop), slice(col.start, col.stop))
+                out = self._forward(inputs[(..., *region)],
+                                    {k: v[(..., *region)] for k, v in extra.items()}, times)
+                weights = (row.weights[:, None] * col.weights[None]).to(self.device)
+                canvas[..., row.output_slice(self.scale), col.output_slice(self.scale)] += \
+                    out[:, keep].float() * weights
+        totals = weight_sum(rows, self.scale)[:, None] * weight_sum(cols, self.scale)[None]
+        canvas /= totals.to(self.device)
+        canvas = self.model.data_preprocessor.destruct(canvas, samples)
+        return canvas[0].round().byte().permute(0, 2, 3, 1).cpu().numpy()
+
+    def _forward(self, inputs: torch.Tensor, extra: dict, times: Tuple[float, ...]):
+        """The model's frames ``(1, T_out, 3, s*h, s*w)`` for normalised inputs
+        ``(1, T, 3, h, w)`` and data-sample fields ``extra``."""
+        with torch.autocast(self.device.type, dtype=torch.float16, enabled=self.fp16):
+            return self.model.forward_tensor(inputs, DataSample(**extra), times)
+
+
+class _HeldFrames:
+    """The input frames of the current window, read on demand from an iterator.
+
+    Windows are requested in increasing order; frames before the requested window are dropped,
+    so at most one window of frames is held.
+    """
+
+    def __init__(self, frames: Iterator[np.ndarray]):
+        self._frames = frames
+        self._held: List[Tuple[int, np.ndarray]] = []
+        self._next = 0  # index of the next frame of the iterator
+
+    def get(self, start: int, stop: int) -> np.ndarray:
+        """Frames ``[start, stop)`` as a ``(stop - start, h, w, 3)`` array."""
+        self._held = [(i, f) for i, f in self._held if i >= start]
+        while self._next < stop:
+            frame = next(self._frames, None)
+            if frame is None:
+                raise InferenceError(f'the input ended after {self._next} frames, before frame '
+                                     f'{stop - 1} of the window [{start}, {stop})')
+            if self._next >= start:
+                self._held.append((self._next, frame))
+            self._next += 1
+        return np.stack([f for i, f in self._held if i < stop])
+
+
+def _input_channel_order(cfg: Config) -> str:
+    """Channel order ('rgb' or 'bgr') in which the config's test pipeline loads frames."""
+    loader = cfg.get('test_dataloader') or {}
+    pipeline = cfg.get('test_pipeline') or loader.get('dataset', {}).get('pipeline', [])
+    for step in pipeline:
+        if step.get('type') == 'LoadImageFromFile':
+            return step.get('channel_order', 'bgr').lower()
+    return 'bgr'

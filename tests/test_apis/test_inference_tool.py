@@ -1,0 +1,178 @@
+"""tools/inference.py end to end on real clips: counts, sizes, frame rates, bad inputs, memory."""
+import os
+import os.path as osp
+import shutil
+import subprocess
+import sys
+
+import cv2
+import pytest
+import torch
+from mmagic.registry import MODELS
+from mmengine.config import Config
+
+from mmstvsr.apis import DEFAULT_CONFIG, default_model
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+TOOL = osp.join(ROOT, 'tools', 'inference.py')
+VIDEO = osp.join(ROOT, 'tests', 'data', 'videos', 'carphone_96x64.mp4')  # 12 frames, 29.97 fps
+AUDIO_VIDEO = osp.join(ROOT, 'tests', 'data', 'videos', 'carphone_96x64_audio.mp4')
+FRAMES = osp.join(ROOT, 'tests', 'data', 'vid4', 'GT', 'carphone')  # 10 frames
+BICUBIC_FLOW = osp.join(ROOT, 'configs', 'baselines', 'bicubic-flow_x4_vimeo-septuplet.py')
+TINY = osp.join(ROOT, 'configs', 'baselines', 'residual-stvsr-tiny_x4_vimeo-septuplet.py')
+FLOW = ['--config', BICUBIC_FLOW]
+
+
+def test_video_to_video(run_tool, read_video, tmp_path):
+    out = tmp_path / 'out.mp4'
+    code, stdout, stderr = run_tool(VIDEO, out, *FLOW)
+    assert code == 0, stderr
+    assert '12 frames -> 23 frames of 384x256 at 59.94 fps' in stdout
+    assert '23/23' in stderr and 'frame/s' in stderr  # the progress bar
+    frames, fps = read_video(out)
+    assert len(frames) == 23 and frames[0].shape == (256, 384, 3)
+    assert fps == pytest.approx(59.94, abs=1e-2)
+    assert os.listdir(tmp_path) == ['out.mp4']  # no temporary file left
+
+
+def test_time_factor_and_frame_range(run_tool, read_video, tmp_path):
+    out = tmp_path / 'out.avi'
+    assert run_tool(VIDEO, out, *FLOW, '--time-factor', 3)[0] == 0
+    frames, fps = read_video(out)
+    assert len(frames) == 3 * 12 - 2 and fps == pytest.approx(3 * 29.97, abs=1e-2)
+    code, stdout, _ = run_tool(VIDEO, tmp_path / 'part.mkv', *FLOW, '--start-frame', 2,
+                               '--end-frame', 7)
+    assert code == 0 and '5 frames -> 9 frames' in stdout
+    assert len(read_video(tmp_path / 'part.mkv')[0]) == 9
+
+
+def test_frame_folders_and_fps(run_tool, read_video, tmp_path):
+    out = tmp_path / 'frames'
+    assert run_tool(FRAMES, out, *FLOW)[0] == 0
+    names = sorted(os.listdir(out))
+    assert names[1:] == [f'{i:08d}.png' for i in range(19)]  # after the manifest
+    assert cv2.imread(str(out / names[-1])).shape == (256, 384, 3)
+    assert run_tool(out, tmp_path / 'again.mp4', *FLOW, '--start-frame', 15)[0] == 0
+    frames, fps = read_video(tmp_path / 'again.mp4')
+    assert len(frames) == 7 and frames[0].shape == (1024, 1536, 3) and fps == 50  # 25 fps x 2
+    assert run_tool(FRAMES, tmp_path / 'slow.mp4', *FLOW, '--fps', 10)[0] == 0
+    assert read_video(tmp_path / 'slow.mp4')[1] == 20
+
+
+def test_audio_track_is_ignored(run_tool, read_video, tmp_path):
+    assert run_tool(AUDIO_VIDEO, tmp_path / 'out.mp4', *FLOW)[0] == 0
+    assert len(read_video(tmp_path / 'out.mp4')[0]) == 23
+
+
+def test_default_model_and_checkpoints(run_tool, tmp_path, monkeypatch, real_frames):
+    monkeypatch.setattr(default_model, 'DEFAULT_CHECKPOINT', str(tmp_path / 'missing.pth'))
+    code, _, stderr = run_tool(VIDEO, tmp_path / 'out.mp4')
+    assert code == 1 and 'default checkpoint' in stderr and 'missing.pth is missing' in stderr
+    assert '--config CONFIG --checkpoint CKPT' in stderr
+    code, _, stderr = run_tool(VIDEO, tmp_path / 'out.mp4', '--config', TINY)
+    assert code == 1 and 'learned model: give its checkpoint (--checkpoint)' in stderr
+    # --checkpoint alone: the default config (the tiny STINet), here with random weights
+    ckpt = tmp_path / 'stinet.pth'
+    torch.save(MODELS.build(Config.fromfile(DEFAULT_CONFIG).model).state_dict(), ckpt)
+    small = tmp_path / 'small'
+    small.mkdir()
+    for i in range(3):
+        cv2.imwrite(str(small / f'{i}.png'), real_frames[i][:32, :48])
+    code, stdout, stderr = run_tool(small, tmp_path / 'sr', '--checkpoint', ckpt,
+                                    '--time-factor', 3)
+    assert code == 0, stderr
+    assert '3 frames -> 7 frames of 192x128' in stdout
+    assert len(os.listdir(tmp_path / 'sr')) == 8  # and the manifest
+    assert not (tmp_path / 'out.mp4').exists()
+
+
+def _bad_inputs(tmp, real_frames, write_video):
+    """``(name, args, expected message)`` of each bad-input case, built in ``tmp``."""
+    text = tmp / 'text.mp4'
+    text.write_text('not a video')
+    data = open(write_video(tmp / 'clip.mp4', real_frames), 'rb').read()
+    (tmp / 'cut.mp4').write_bytes(data[:len(data) // 2])
+    mixed = tmp / 'mixed'
+    mixed.mkdir()
+    cv2.imwrite(str(mixed / '0.png'), real_frames[0])
+    cv2.imwrite(str(mixed / '1.png'), real_frames[1][:48])
+    single = tmp / 'single'
+    single.mkdir()
+    cv2.imwrite(str(single / '0.png'), real_frames[0])
+    existing = tmp / 'existing.mp4'
+    existing.write_bytes(b'an earlier result')
+    return [
+        ('missing', [tmp / 'missing.mp4', 'OUT.mp4'], 'input not found'),
+        ('not a video', [text, 'OUT.mp4'], 'cannot be read as a video'),
+        ('truncated', [tmp / 'cut.mp4', 'OUT.mp4'], 'truncated'),
+        ('mixed sizes', [mixed, 'OUT.mp4'], 'differ in size: 0.png is 96x64 but 1.png is 96x48'),
+        ('one frame', [single, 'OUT'], 'has 1 frame(s)'),
+        ('one frame selected', [VIDEO, 'OUT', '--start-frame', 11], 'at least two frames'),
+        ('output extension', [VIDEO, 'OUT.gif'], "unknown output extension '.gif'"),
+        ('existing output', [VIDEO, existing], 'exists: pass --overwrite'),
+        ('time factor', [VIDEO, 'OUT.mp4', '--time-factor', 1], 'integer >= 2'),
+        ('tile overlap', [VIDEO, 'OUT.mp4', '--tile', 16, '--tile-overlap', 16],
+         'overlap < --tile'),
+        ('fp16 on cpu', [VIDEO, 'OUT.mp4', '--device', 'cpu', '--fp16'], '--device cuda'),
+    ]
+
+
+def test_bad_inputs_fail_cleanly(run_tool, tmp_path, real_frames, write_video):
+    inputs = tmp_path / 'inputs'
+    inputs.mkdir()
+    for name, args, message in _bad_inputs(inputs, real_frames, write_video):
+        out_dir = tmp_path / name.replace(' ', '_')
+        out_dir.mkdir()
+        args = [out_dir / a if str(a).startswith('OUT') else a for a in args]
+        code, _, stderr = run_tool(*args, *FLOW)
+        assert code == 1, name
+        assert message in stderr, (name, stderr)
+        assert os.listdir(out_dir) == [], name  # nothing written, not even a temporary file
+    assert (inputs / 'existing.mp4').read_bytes() == b'an earlier result'
+    if not torch.cuda.is_available():
+        code, _, stderr = run_tool(VIDEO, tmp_path / 'out.mp4', *FLOW, '--device', 'cuda')
+        assert code == 1 and 'CUDA is not available' in stderr
+
+
+def test_overwrite_and_resume(run_tool, tmp_path):
+    out = tmp_path / 'frames'
+    assert run_tool(VIDEO, out, *FLOW, '--end-frame', 4)[0] == 0
+    code, _, stderr = run_tool(VIDEO, out, *FLOW)
+    assert code == 1 and 'pass --resume' in stderr
+    code, _, stderr = run_tool(VIDEO, out, *FLOW, '--resume')  # other settings
+    assert code == 1 and 'num_frames: 4 -> 12' in stderr
+    os.remove(out / '00000006.png')
+    code, stdout, stderr = run_tool(VIDEO, out, *FLOW, '--end-frame', 4, '--resume')
+    assert code == 0 and '7/7' in stderr
+    assert len(os.listdir(out)) == 8
+    assert run_tool(VIDEO, out, *FLOW, '--overwrite')[0] == 0
+    assert len(os.listdir(out)) == 24
+    video = tmp_path / 'out.mp4'
+    shutil.copy(VIDEO, video)
+    assert run_tool(VIDEO, video, *FLOW, '--overwrite')[0] == 0
+    assert os.listdir(tmp_path) == ['frames', 'out.mp4']
+
+
+def _peak_memory_mb(args, log):
+    """Peak resident memory of ``tools/inference.py ARGS`` run in a child process."""
+    with open(log, 'w') as f:
+        proc = subprocess.Popen([sys.executable, TOOL, *map(str, args)], cwd=ROOT, stdout=f,
+                                stderr=subprocess.STDOUT, env=dict(os.environ, OMP_NUM_THREADS='1'))
+        _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    assert proc.returncode == 0, open(log).read()[-3000:]
+    return usage.ru_maxrss / 1024  # kB on Linux
+
+
+def test_memory_does_not_grow_with_length(tmp_path, vimeo_frames, write_video):
+    """20 and 200 real frames of 128x96 (outputs 512x384): the same peak memory.
+
+    Holding the 399 output frames of the long clip would take 235 MB as uint8.
+    """
+    crops = [f[80:176, 160:288] for f in vimeo_frames]
+    peaks = {}
+    for n in (20, 200):
+        video = write_video(tmp_path / f'{n}.mp4', [crops[i % len(crops)] for i in range(n)])
+        peaks[n] = _peak_memory_mb([video, tmp_path / f'{n}_x4.mp4', *FLOW],
+                                   tmp_path / f'{n}.log')
+    assert peaks[200] - peaks[20] < 40, peaks

@@ -1,0 +1,192 @@
+"""STVSRInferencer used directly on real frames: counts, windows, tiles, checkpoints, resume."""
+import os
+import os.path as osp
+
+import cv2
+import numpy as np
+import pytest
+import torch
+from mmagic.registry import MODELS
+from mmagic.structures import DataSample
+from mmengine.config import Config
+
+from mmstvsr.apis import InferenceError, STVSRInferencer
+from mmstvsr.apis.video_io import MANIFEST_NAME, FrameFolderSink, VideoFileSink
+from mmstvsr.models.editors.classical.classical_stvsr_net import BicubicAverageNet
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+VIDEO = osp.join(ROOT, 'tests', 'data', 'videos', 'carphone_96x64.mp4')
+BICUBIC_FLOW = osp.join(ROOT, 'configs', 'baselines', 'bicubic-flow_x4_vimeo-septuplet.py')
+BICUBIC_AVERAGE = osp.join(ROOT, 'configs', 'baselines', 'bicubic-average_x4_vimeo-septuplet.py')
+TINY = osp.join(ROOT, 'configs', 'baselines', 'residual-stvsr-tiny_x4_vimeo-septuplet.py')
+STINET_TINY = osp.join(ROOT, 'configs', 'stinet',
+                       'stinet-tiny-frozen-s-sr_x4_1xb2-1k_vimeo-septuplet.py')
+
+
+@MODELS.register_module()
+class SingleTimeTestNet(BicubicAverageNet):
+    """A generator that interpolates at t' = 0.5 only, whatever ``times`` asks for."""
+
+    def forward(self, lrs, times, **kwargs):
+        return super().forward(lrs, times.new_tensor([0.5]))
+
+
+@MODELS.register_module()
+class Divisor8TestNet(BicubicAverageNet):
+    """Bicubic + averaging on inputs whose size must be a multiple of 8."""
+
+    size_divisor = 8
+
+    def forward(self, lrs, times, **kwargs):
+        assert lrs.shape[-2] % 8 == 0 and lrs.shape[-1] % 8 == 0, lrs.shape
+        return super().forward(lrs, times)
+
+
+def _with_generator(name):
+    cfg = Config.fromfile(BICUBIC_AVERAGE)
+    cfg.model.generator = dict(type=name, scale=4)
+    return cfg
+
+
+@pytest.fixture(scope='module')
+def flow_inferencer():
+    return STVSRInferencer(BICUBIC_FLOW, device='cpu')
+
+
+def test_counts_sizes_and_windows(flow_inferencer, real_frames):
+    out = flow_inferencer.predict(real_frames)
+    assert out.shape == (19, 256, 384, 3) and out.dtype == np.uint8
+    assert flow_inferencer.predict(real_frames[:4], time_factor=3).shape == (10, 256, 384, 3)
+    assert flow_inferencer.predict(real_frames[:2], time_factor=4).shape == (5, 256, 384, 3)
+    # windows of 4 inputs sharing one frame, the last one shifted back: 0-3, 3-6, 6-9
+    windows = flow_inferencer.windows(10, 2)
+    assert [(w.start, w.stop) for w in windows] == [(0, 4), (3, 7), (6, 10)]
+    assert [list(w.outputs) for w in windows] == [list(range(7)), list(range(7, 13)),
+                                                  list(range(13, 19))]
+    # the same frames as the model's own test-time forward over the whole clip
+    lrs = torch.from_numpy(np.stack(real_frames)[..., ::-1].copy()).permute(0, 3, 1, 2).float()
+    model = flow_inferencer.model
+    data = model.data_preprocessor(
+        dict(inputs=lrs[None], data_samples=[DataSample(metainfo=dict(img_channel_order='rgb'))]))
+    ref = model.forward_inference(data['inputs'], data['data_samples']).pred_img
+    np.testing.assert_array_equal(out, ref[0].round().byte().permute(0, 2, 3, 1).numpy())
+    # an output at an input time is that input upsampled (close to it brought back down)
+    down = cv2.resize(out[6], (96, 64), interpolation=cv2.INTER_AREA)
+    assert np.abs(down.astype(int) - real_frames[3]).mean() < 4
+
+
+def test_tiles_match_whole_frames(flow_inferencer, real_frames, tiny_checkpoint):
+    """Tiled = untiled where the overlap covers the receptive field (1 grey level: rounding)."""
+    tiny = STVSRInferencer(TINY, tiny_checkpoint, device='cpu')
+    frames = real_frames[:5]
+    for inferencer in (tiny, flow_inferencer):
+        whole = inferencer.predict(frames).astype(int)
+        tiled = inferencer.predict(frames, tile=48, tile_overlap=32)  # 4 x 2 tiles of 96x64
+        assert np.abs(tiled - whole).max() <= 1
+        # without overlap the seams show: the comparison is not vacuous
+        assert np.abs(inferencer.predict(frames, tile=48, tile_overlap=0) - whole).max() > 8
+
+
+def test_frames_padded_to_the_size_divisor():
+    frames = [np.random.default_rng(i).integers(0, 256, (30, 45, 3), np.uint8) for i in range(3)]
+    inferencer = STVSRInferencer(_with_generator('Divisor8TestNet'), device='cpu')
+    assert inferencer.predict(frames).shape == (5, 120, 180, 3)
+    assert inferencer.predict(frames, tile=21, tile_overlap=6).shape == (5, 120, 180, 3)
+
+
+def test_time_factor_needs_a_model_with_several_positions(real_frames):
+    inferencer = STVSRInferencer(_with_generator('SingleTimeTestNet'), device='cpu')
+    assert inferencer.predict(real_frames[:3]).shape[0] == 5
+    with pytest.raises(InferenceError, match='SingleTimeTestNet failed with 2 intermediate frames '
+                       'per gap.*use --time-factor 2'):
+        inferencer.predict(real_frames[:3], time_factor=3)
+    with pytest.raises(InferenceError, match='temporal factor must be an integer >= 2'):
+        inferencer('in.mp4', 'out.mp4', time_factor=1)
+
+
+def test_stinet_with_several_times_and_checkpoint_formats(tmp_path, real_frames):
+    model = MODELS.build(Config.fromfile(STINET_TINY).model)
+    torch.save(dict(state_dict=model.state_dict(), meta=dict(iter=1)), tmp_path / 'mmengine.pth')
+    torch.save(model.state_dict(), tmp_path / 'plain.pth')
+    frames = [f[:32, :48] for f in real_frames[:3]]
+    outs = [STVSRInferencer(STINET_TINY, str(tmp_path / name), device='cpu').predict(
+        frames, time_factor=3) for name in ('mmengine.pth', 'plain.pth')]
+    assert outs[0].shape == (7, 128, 192, 3)
+    np.testing.assert_array_equal(outs[0], outs[1])
+
+
+def test_model_errors(tiny_checkpoint):
+    with pytest.raises(InferenceError, match='learned model: give its checkpoint'):
+        STVSRInferencer(TINY, device='cpu')
+    with pytest.raises(InferenceError, match='checkpoint not found'):
+        STVSRInferencer(TINY, 'missing.pth', device='cpu')
+    with pytest.raises(InferenceError, match='does not fit .*bicubic-flow'):
+        STVSRInferencer(BICUBIC_FLOW, tiny_checkpoint, device='cpu')
+    with pytest.raises(InferenceError, match='config file not found'):
+        STVSRInferencer('configs/missing.py')
+    frames_config = osp.join(ROOT, 'configs', 'stinet',
+                             'stinet-tiny-s-sr_x4_1xb16-4k_vimeo-septuplet-frames.py')
+    with pytest.raises(InferenceError, match='not a space-time SR model'):
+        STVSRInferencer(frames_config, device='cpu')
+    with pytest.raises(InferenceError, match='--fp16 .*--device cuda'):
+        STVSRInferencer(BICUBIC_FLOW, device='cpu', fp16=True)
+    if not torch.cuda.is_available():
+        with pytest.raises(InferenceError, match='CUDA is not available.*--device cpu'):
+            STVSRInferencer(BICUBIC_FLOW, device='cuda')
+
+
+def _interrupt_after(monkeypatch, sink_class, num_frames):
+    """Make ``sink_class.write`` raise KeyboardInterrupt once it has written ``num_frames``."""
+    write = sink_class.write
+    count = [0]
+
+    def interrupted(self, index, frame):
+        if count[0] == num_frames:
+            raise KeyboardInterrupt
+        count[0] += 1
+        write(self, index, frame)
+
+    monkeypatch.setattr(sink_class, 'write', interrupted)
+
+
+def test_resume_an_interrupted_frame_folder_run(flow_inferencer, tmp_path, monkeypatch):
+    full = tmp_path / 'full'
+    result = flow_inferencer(VIDEO, str(full), progress=False)
+    assert result['num_outputs'] == result['computed'] == 23
+    names = sorted(os.listdir(full))
+    assert names == [MANIFEST_NAME] + [f'{i:08d}.png' for i in range(23)]
+
+    out = tmp_path / 'out'
+    with monkeypatch.context() as m:
+        _interrupt_after(m, FrameFolderSink, 9)  # window 0 (outputs 0-6) done, window 1 not
+        with pytest.raises(KeyboardInterrupt):
+            flow_inferencer(VIDEO, str(out), progress=False)
+    assert len(os.listdir(out)) == 10  # 9 frames and the manifest, each complete
+
+    with pytest.raises(InferenceError, match='exists and is not empty: pass --resume'):
+        flow_inferencer(VIDEO, str(out), progress=False)
+    with pytest.raises(InferenceError, match='other settings.*time_factor: 2 -> 3'):
+        flow_inferencer(VIDEO, str(out), time_factor=3, resume=True, progress=False)
+
+    computed = []
+    predict_window = flow_inferencer._predict_window
+
+    def counting(lrs, *args):
+        computed.append(len(lrs))
+        return predict_window(lrs, *args)
+
+    monkeypatch.setattr(flow_inferencer, '_predict_window', counting)
+    result = flow_inferencer(VIDEO, str(out), resume=True, progress=False)
+    # windows [0, 4) [3, 7) [6, 10) [8, 12), outputs 0-6 | 7-12 | 13-18 | 19-22: the first is kept
+    assert (result['computed'], len(computed)) == (16, 3)
+    assert sorted(os.listdir(out)) == names
+    for name in names[1:]:
+        np.testing.assert_array_equal(cv2.imread(str(out / name)), cv2.imread(str(full / name)))
+    assert flow_inferencer(VIDEO, str(out), resume=True, progress=False)['computed'] == 0
+
+
+def test_interrupted_video_run_leaves_nothing(flow_inferencer, tmp_path, monkeypatch):
+    _interrupt_after(monkeypatch, VideoFileSink, 5)
+    with pytest.raises(KeyboardInterrupt):
+        flow_inferencer(VIDEO, str(tmp_path / 'out.mp4'), progress=False)
+    assert os.listdir(tmp_path) == []

@@ -1,0 +1,143 @@
+"""mmstvsr.apis.video_io: reading real clips lazily, refusing bad inputs and outputs early."""
+import json
+import os
+import os.path as osp
+import shutil
+
+import cv2
+import numpy as np
+import pytest
+
+from mmstvsr.apis.video_io import (MANIFEST_NAME, FrameFolderSink, InferenceError, VideoFileSink,
+                                   check_output, open_source)
+from mmstvsr.utils.files import natural_key
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+VIDEO = osp.join(ROOT, 'tests', 'data', 'videos', 'carphone_96x64.mp4')
+AUDIO_VIDEO = osp.join(ROOT, 'tests', 'data', 'videos', 'carphone_96x64_audio.mp4')
+FRAMES = osp.join(ROOT, 'tests', 'data', 'vid4', 'GT', 'carphone')
+
+
+def test_natural_order():
+    names = ['f10.png', 'f2.png', 'F1.png', 'f1b.png']
+    assert sorted(names, key=natural_key) == ['F1.png', 'f1b.png', 'f2.png', 'f10.png']
+
+
+def test_frame_folder_source(tmp_path, real_frames):
+    order = [('f1', 1), ('f2', 2), ('f10', 9)]  # names and real frames, 'f10' after 'f2'
+    for name, i in order:
+        cv2.imwrite(str(tmp_path / f'{name}.png'), real_frames[i])
+    (tmp_path / 'notes.txt').write_text('not a frame')
+    source = open_source(str(tmp_path))
+    assert (source.num_frames, source.width, source.height, source.fps) == (3, 96, 64, 25.0)
+    for frame, (_, i) in zip(source.frames(), order):
+        np.testing.assert_array_equal(frame, real_frames[i])
+    assert open_source(FRAMES, 3, 7).num_frames == 4
+
+
+@pytest.mark.parametrize('path', [VIDEO, AUDIO_VIDEO])
+def test_video_source(path, read_video):
+    source = open_source(path)
+    assert (source.num_frames, source.width, source.height) == (12, 96, 64)
+    assert source.fps == pytest.approx(29.97, abs=1e-3)
+    frames = list(source.frames())
+    np.testing.assert_array_equal(np.stack(frames), np.stack(read_video(path)[0]))
+    part = list(open_source(path, 3, 8).frames())
+    assert len(part) == 5
+    np.testing.assert_array_equal(part[0], frames[3])
+
+
+def test_truncated_videos_are_refused(tmp_path, real_frames, write_video):
+    mp4 = write_video(tmp_path / 'clip.mp4', real_frames)
+    data = open(mp4, 'rb').read()
+    cut = tmp_path / 'cut.mp4'
+    cut.write_bytes(data[:len(data) * 2 // 3])  # loses the index at the end of the file
+    with pytest.raises(InferenceError, match='cannot be read as a video.*truncated'):
+        open_source(str(cut))
+    avi = write_video(tmp_path / 'clip.avi', real_frames, fourcc='MJPG')
+    data = open(avi, 'rb').read()
+    cut = tmp_path / 'cut.avi'
+    cut.write_bytes(data[:len(data) // 2])  # keeps its header, loses frames
+    with pytest.raises(InferenceError, match=r'truncated or corrupt.*announces 10 frames.*'
+                       r'--end-frame \d'):
+        open_source(str(cut))
+    assert open_source(str(cut), 0, 3).num_frames == 3  # the frames that decode can be used
+
+
+def test_bad_inputs(tmp_path, real_frames):
+    with pytest.raises(InferenceError, match='input not found'):
+        open_source(str(tmp_path / 'missing.mp4'))
+    text = tmp_path / 'text.mp4'
+    text.write_text('not a video')
+    with pytest.raises(InferenceError, match='cannot be read as a video'):
+        open_source(str(text))
+    with pytest.raises(InferenceError, match='at least two frames'):
+        open_source(VIDEO, 11)
+    with pytest.raises(InferenceError, match='has 12 frame.*range \\[0, 13\\)'):
+        open_source(VIDEO, 0, 13)
+    folder = tmp_path / 'frames'
+    folder.mkdir()
+    with pytest.raises(InferenceError, match='holds no frames'):
+        open_source(str(folder))
+    cv2.imwrite(str(folder / '1.png'), real_frames[0])
+    with pytest.raises(InferenceError, match='has 1 frame.*at least two frames'):
+        open_source(str(folder))
+    cv2.imwrite(str(folder / '2.png'), real_frames[1][:, :80])
+    with pytest.raises(InferenceError, match='differ in size: 1.png is 96x64 but 2.png is 80x64'):
+        open_source(str(folder))
+    (folder / '2.png').write_bytes(b'not a png')
+    with pytest.raises(InferenceError, match='2.png is not a readable image'):
+        open_source(str(folder))
+
+
+def test_check_output(tmp_path):
+    assert check_output(str(tmp_path / 'out.mp4'), False, False, VIDEO) == 'video'
+    assert check_output(str(tmp_path / 'frames'), False, False, VIDEO) == 'frames'
+    with pytest.raises(InferenceError, match="unknown output extension '.gif'"):
+        check_output(str(tmp_path / 'out.gif'), False, False, VIDEO)
+    with pytest.raises(InferenceError, match='exists: pass --overwrite'):
+        check_output(VIDEO, False, False, FRAMES)
+    with pytest.raises(InferenceError, match='is the INPUT'):
+        check_output(VIDEO, True, False, VIDEO)
+    with pytest.raises(InferenceError, match='--resume continues a frame-folder'):
+        check_output(str(tmp_path / 'out.mp4'), False, True, VIDEO)
+
+
+def test_video_sink_renames_when_complete(tmp_path, real_frames, read_video):
+    out = tmp_path / 'sub' / 'out.avi'
+    sink = VideoFileSink(str(out), 50, 96, 64)
+    for i, frame in enumerate(real_frames[:3]):
+        sink.write(i, frame)
+    assert not out.exists() and (tmp_path / 'sub' / '.out.partial.avi').exists()
+    sink.close()
+    assert os.listdir(tmp_path / 'sub') == ['out.avi']
+    frames, fps = read_video(out)
+    assert len(frames) == 3 and fps == 50
+    sink = VideoFileSink(str(tmp_path / 'aborted.mp4'), 50, 96, 64)
+    sink.write(0, real_frames[0])
+    sink.abort()
+    assert not list(tmp_path.glob('*.mp4')) and not list(tmp_path.glob('.*'))
+
+
+def test_frame_folder_sink(tmp_path, real_frames):
+    out = tmp_path / 'out'
+    manifest = dict(input='a.mp4', time_factor=2)
+    sink = FrameFolderSink(str(out), manifest)
+    assert not out.exists()  # created with the first frame
+    sink.write(3, real_frames[0])
+    assert sorted(os.listdir(out)) == [MANIFEST_NAME, '00000003.png']
+    assert json.loads((out / MANIFEST_NAME).read_text()) == manifest
+    np.testing.assert_array_equal(cv2.imread(str(out / '00000003.png')), real_frames[0])
+
+    with pytest.raises(InferenceError, match='exists and is not empty: pass --resume'):
+        FrameFolderSink(str(out), manifest)
+    assert FrameFolderSink(str(out), manifest, resume=True).done(3)
+    with pytest.raises(InferenceError, match="other settings \\(time_factor: 2 -> 3\\)"):
+        FrameFolderSink(str(out), dict(manifest, time_factor=3), resume=True)
+    (out / 'keep.txt').write_text('not ours')
+    assert not FrameFolderSink(str(out), manifest, overwrite=True).done(3)
+    assert os.listdir(out) == ['keep.txt']  # only this tool's files are replaced
+
+    shutil.copy(osp.join(FRAMES, 'Frame 001.png'), out / '00000000.png')
+    with pytest.raises(InferenceError, match='frames this tool did not write'):
+        FrameFolderSink(str(out), manifest, resume=True)

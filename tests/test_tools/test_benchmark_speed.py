@@ -1,0 +1,128 @@
+"""tools/analysis/benchmark_speed.py: fields and their consistency on tiny clips (no timing)."""
+import importlib.util
+import json
+import os.path as osp
+import statistics
+
+import pytest
+import torch
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+TINY = 'configs/baselines/residual-stvsr-tiny_x4_vimeo-septuplet.py'
+STINET_TINY = 'configs/stinet/stinet_tiny.py'
+# 2 LR frames of 16x16 -> 3 frames of 64x64; a small reference conv; one CPU thread
+FAST = [
+    '--input-shape', '2', '16', '16', '--warmup', '1', '--runs', '2', '--threads', '1',
+    '--conv-gflops', '0.05'
+]
+
+
+def _load(name):
+    spec = importlib.util.spec_from_file_location(name, osp.join(ROOT, 'tools', 'analysis',
+                                                                 f'{name}.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope='module')
+def tool():
+    return _load('benchmark_speed')
+
+
+@pytest.fixture(autouse=True)
+def in_root(monkeypatch):
+    """Run from the repository root (relative config paths); restore torch's CPU threads."""
+    monkeypatch.chdir(ROOT)
+    threads = torch.get_num_threads()
+    yield
+    torch.set_num_threads(threads)
+
+
+def _benchmark(tool, tmp_path, config, *args):
+    out = tmp_path / 'speed.json'
+    result = tool.main([config, *FAST, '--json', str(out), *args])
+    assert json.loads(out.read_text()) == result
+    assert [p.name for p in tmp_path.iterdir()] == ['speed.json']  # no temporary file left
+    return result
+
+
+def _check_consistency(result):
+    frames = result['output_shape'][0]
+    speed, conv, flops = result['speed'], result['dense_conv'], result['flops']
+    assert (speed['warmup'], speed['runs']) == (1, 2) and len(speed['times_s']) == 2
+    assert speed['median_s'] == statistics.median(speed['times_s'])
+    assert speed['min_s'] == min(speed['times_s'])
+    assert speed['ms_per_call'] == pytest.approx(1e3 * speed['median_s'])
+    assert speed['fps'] == pytest.approx(frames / speed['median_s'])
+    assert speed['fps_best'] == pytest.approx(frames / speed['min_s'])
+    assert speed['gflops_per_s'] == pytest.approx(flops['per_call'] / speed['median_s'] / 1e9)
+    assert flops['per_output_frame'] == pytest.approx(flops['per_call'] / frames)
+
+    n, c, h, w = conv['input_shape']
+    assert (c, h, w) == (64, *result['input_shape'][1:])
+    assert n >= result['input_shape'][0] and 2 * (n - 1) * 64 * 64 * 9 * h * w < 0.05e9
+    assert conv['flops_per_call'] == 2 * n * 64 * h * w * 64 * 9
+    assert conv['median_s'] == statistics.median(conv['times_s']) and len(conv['times_s']) == 2
+    assert conv['gflops_per_s'] == pytest.approx(conv['flops_per_call'] / conv['median_s'] / 1e9)
+    assert result['fraction_of_conv_peak'] == pytest.approx(
+        speed['gflops_per_s'] / conv['gflops_per_s'])
+    assert (result['device'], result['dtype'], result['threads']) == ('cpu', 'float32', 1)
+
+
+def test_residual_tiny(tool, tmp_path, capsys):
+    result = _benchmark(tool, tmp_path, TINY)
+    assert result['output_shape'] == [3, 64, 64]
+    assert result['params'] == dict(total=21_456, trainable=21_456)
+    # the hand count of tests/test_tools/test_model_complexity.py
+    assert result['flops']['per_call'] == 2 * 13_135_872
+    assert result['flops']['dcn_per_call'] == 0 and result['flops']['dcn_share'] == 0
+    _check_consistency(result)
+    out = capsys.readouterr().out
+    for row in ('GFLOPs per output frame', 'output frames per second', 'model GFLOP/s',
+                'dense conv GFLOP/s', 'fraction of dense-conv peak', 'results written to'):
+        assert row in out
+
+
+def test_stinet_tiny_matches_model_complexity(tool, tmp_path):
+    result = _benchmark(tool, tmp_path, STINET_TINY)
+    _check_consistency(result)
+    out = tmp_path / 'complexity.json'
+    complexity = _load('model_complexity').main(
+        [STINET_TINY, '--input-shape', '2', '16', '16', '--json', str(out)])
+    assert result['params']['total'] == complexity['params']['total']
+    flops = complexity['flops']
+    assert result['flops']['per_call'] == flops['flops']
+    assert result['flops']['gflops_per_output_frame'] == flops['gflops_per_output_frame']
+    dcn_macs = flops['macs_by_operator']['PythonOp.ModulatedDeformConv2dFunction']
+    assert result['flops']['dcn_per_call'] == 2 * dcn_macs > 0
+    assert result['flops']['dcn_share'] == pytest.approx(dcn_macs / flops['macs'])
+
+
+def test_time_calls_skips_warmup(tool):
+    calls = []
+    times = tool.time_calls(lambda: calls.append(1), 3, 4, torch.device('cpu'), 'no-op')
+    assert len(calls) == 7 and len(times) == 4 and all(t >= 0 for t in times)
+
+
+@pytest.mark.parametrize('args, message', [
+    (['configs/nope.py'], 'config file not found: configs/nope.py'),
+    ([TINY, '--fp16'], '--fp16 runs under CUDA autocast and needs --device cuda'),
+    ([TINY, '--runs', '0'], '--runs >= 1'),
+    ([TINY, '--threads', '0'], '--threads needs >= 1'),
+    ([TINY, '--conv-gflops', '0'], '--conv-gflops needs a positive number'),
+    ([TINY, '--device', 'gpu'], 'not a torch device; use cpu, cuda or cuda:N'),
+    ([TINY, '--device', 'meta'], 'this tool times on cpu or cuda[:N] only'),
+    ([TINY, '--input-shape', '1', '16', '16'], 'needs T >= 2 frames'),
+])
+def test_bad_arguments(tool, capsys, args, message):
+    with pytest.raises(SystemExit) as error:
+        tool.main(args)
+    assert message in f'{error.value.code}' + capsys.readouterr().err
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason='checks the error of a machine without CUDA')
+def test_cuda_without_gpu(tool, capsys):
+    with pytest.raises(SystemExit):
+        tool.main([TINY, '--device', 'cuda'])
+    assert '--device cuda needs a CUDA GPU' in capsys.readouterr().err

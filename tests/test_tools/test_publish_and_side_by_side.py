@@ -1,0 +1,71 @@
+"""tools/model_converters/publish_model.py and tools/side_by_side.py on real frames."""
+import importlib.util
+import os.path as osp
+
+import cv2
+import numpy as np
+import pytest
+import torch
+from mmagic.registry import MODELS
+from mmengine.config import Config
+from mmengine.logging import HistoryBuffer
+
+from mmstvsr.apis import STVSRInferencer, open_source
+from mmstvsr.datasets.transforms.matlab_resize import imresize_matlab
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+VIDEO = osp.join(ROOT, 'tests', 'data', 'videos', 'carphone_96x64.mp4')
+TINY = osp.join(ROOT, 'configs', 'baselines', 'residual-stvsr-tiny_x4_vimeo-septuplet.py')
+BICUBIC_FLOW = osp.join(ROOT, 'configs', 'baselines', 'bicubic-flow_x4_vimeo-septuplet.py')
+
+
+def _tool(*parts):
+    spec = importlib.util.spec_from_file_location(parts[-1], osp.join(ROOT, 'tools', *parts))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_publish_keeps_only_the_weights(tmp_path):
+    model = MODELS.build(Config.fromfile(TINY).model)
+    optimizer = torch.optim.Adam(model.parameters())
+    model(torch.rand(1, 2, 3, 8, 8)).sum().backward()
+    optimizer.step()
+    src, dst = tmp_path / 'iter_10.pth', tmp_path / 'out' / 'published.pth'
+    losses = HistoryBuffer()
+    losses.update(1.0)
+    torch.save(dict(meta=dict(iter=10, seed=np.int64(3)), state_dict=model.state_dict(),
+                    optimizer=optimizer.state_dict(),
+                    message_hub=dict(log_scalars={'loss': losses})), src)
+    _tool('model_converters', 'publish_model.py').main([str(src), str(dst)])
+    published = torch.load(dst, weights_only=True)  # plain tensors and types only
+    assert set(published) == {'state_dict', 'meta'} and published['meta'] == dict(iter=10)
+    assert osp.getsize(dst) < osp.getsize(src)
+    inferencer = STVSRInferencer(TINY, str(dst), device='cpu')
+    for key, value in model.state_dict().items():
+        torch.testing.assert_close(inferencer.model.state_dict()[key], value)
+
+    with pytest.raises(SystemExit, match='not found'):
+        _tool('model_converters', 'publish_model.py').main([str(tmp_path / 'no.pth'), str(dst)])
+
+
+def test_side_by_side_panels(tmp_path):
+    out = tmp_path / 'cmp.png'
+    _tool('side_by_side.py').main([VIDEO, str(out), '--frame', '3', '--config', BICUBIC_FLOW,
+                                   '--device', 'cpu'])
+    picture = cv2.imread(str(out))
+    lr = list(open_source(VIDEO, 3, 5).frames())[0]  # (64, 96, 3)
+    label = 22
+    assert picture.shape == (label + 256, 3 * 384 + 2 * 4, 3)
+    nearest = picture[label:, :384]
+    np.testing.assert_array_equal(nearest[::4, ::4], lr)
+    np.testing.assert_array_equal(picture[label:, 388:772], imresize_matlab(lr, 4))
+    assert not list(tmp_path.glob('*.partial*'))
+
+    with pytest.raises(SystemExit):
+        _tool('side_by_side.py').main([VIDEO, str(tmp_path / 'x.png'), '--frame', '11',
+                                       '--config', BICUBIC_FLOW])
+    with pytest.raises(SystemExit):
+        _tool('side_by_side.py').main([VIDEO, str(tmp_path / 'x.png'), '--config', BICUBIC_FLOW,
+                                       '--crop', '300', '0', '100', '100'])
+    assert not (tmp_path / 'x.png').exists()

@@ -1,0 +1,103 @@
+"""One input frame, MATLAB bicubic and a model's output, side by side in one PNG.
+
+Reads input frames K and K+1 of a video file or frame folder, space-time super-resolves them with
+a model (default: the bundled tiny STINet, as tools/inference.py), and writes a picture of three
+panels of the output size: the LR input frame K enlarged by pixel repetition, its MATLAB-bicubic
+upsampling, and the model's output at the time of frame K. ``--crop`` keeps a region of the HR
+frame (x y w h, in output pixels) to show details larger.
+
+Example:
+    .venv/bin/python tools/side_by_side.py tests/data/videos/carphone_96x64.mp4 \
+        docs/side_by_side.png --frame 4
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+
+import cv2
+import numpy as np
+
+from mmstvsr.apis import InferenceError, STVSRInferencer, open_source, resolve_model
+from mmstvsr.datasets.transforms.matlab_resize import imresize_matlab
+from mmstvsr.engine.hooks.save_frames_hook import write_png
+
+LABEL_HEIGHT = 22
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description='Input frame, bicubic and model output side by side')
+    parser.add_argument('input', help='video file or folder of frames')
+    parser.add_argument('output', help='PNG file to write')
+    parser.add_argument('--frame', type=int, default=0, help='input frame to show (default: 0)')
+    parser.add_argument('--config', help='model config (default: the bundled tiny STINet)')
+    parser.add_argument('--checkpoint', help='model checkpoint')
+    parser.add_argument('--label', default='ours', help='label of the model panel')
+    parser.add_argument(
+        '--crop', type=int, nargs=4, metavar=('X', 'Y', 'W', 'H'),
+        help='region of the output frame to show, in output pixels (default: all)')
+    parser.add_argument('--device', help='cpu or cuda (default: cuda when available)')
+    return parser.parse_args(argv)
+
+
+def labelled(panel: np.ndarray, text: str) -> np.ndarray:
+    """The BGR panel ``(H, W, 3)`` under a white bar holding ``text``."""
+    bar = np.full((LABEL_HEIGHT, panel.shape[1], 3), 255, np.uint8)
+    cv2.putText(bar, text, (4, LABEL_HEIGHT - 7), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 0, 0), 1,
+                cv2.LINE_AA)
+    return np.concatenate([bar, panel])
+
+
+def make_panels(lr: np.ndarray, output: np.ndarray, scale: int, label: str,
+                crop=None) -> np.ndarray:
+    """Three labelled panels: pixel-repeated input, bicubic, model output.
+
+    Args:
+        lr (np.ndarray): LR input frame ``(h, w, 3)``, BGR uint8.
+        output (np.ndarray): The model's output at the time of ``lr``, ``(s*h, s*w, 3)``.
+        scale (int): Spatial scale s.
+        label (str): Label of the model panel.
+        crop (tuple[int], optional): ``(x, y, w, h)`` region in output pixels.
+
+    Returns:
+        np.ndarray: The picture, BGR uint8.
+    """
+    h, w = lr.shape[:2]
+    nearest = cv2.resize(lr, (w * scale, h * scale), interpolation=cv2.INTER_NEAREST)
+    bicubic = imresize_matlab(lr, scale)
+    panels = [nearest, bicubic, output]
+    if crop is not None:
+        x, y, cw, ch = crop
+        if x < 0 or y < 0 or cw < 1 or ch < 1 or x + cw > w * scale or y + ch > h * scale:
+            raise InferenceError(f'--crop {x} {y} {cw} {ch} is not inside the {w * scale}x'
+                                 f'{h * scale} output frame')
+        panels = [p[y:y + ch, x:x + cw] for p in panels]
+    gap = np.full((panels[0].shape[0] + LABEL_HEIGHT, 4, 3), 255, np.uint8)
+    names = [f'input (x{scale} pixel repetition)', 'bicubic (MATLAB)', label]
+    row = [labelled(p, n) for p, n in zip(panels, names)]
+    return np.concatenate([row[0], gap, row[1], gap, row[2]], axis=1)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    try:
+        source = open_source(args.input, args.frame, args.frame + 2)
+        frames = list(source.frames())
+        if len(frames) < 2:
+            raise InferenceError(f'--frame {args.frame}: frames {args.frame} and {args.frame + 1} '
+                                 f'of {args.input} are needed')
+        config, checkpoint = resolve_model(args.config, args.checkpoint)
+        inferencer = STVSRInferencer(config, checkpoint, device=args.device)
+        output = inferencer.predict(frames)[0]
+        picture = make_panels(frames[0], output, inferencer.scale, args.label, args.crop)
+    except InferenceError as err:
+        print(f'error: {err}', file=sys.stderr)
+        sys.exit(1)
+    os.makedirs(osp.dirname(osp.abspath(args.output)), exist_ok=True)
+    write_png(args.output, picture)
+    print(f'{args.output}: {picture.shape[1]}x{picture.shape[0]}')
+
+
+if __name__ == '__main__':
+    main()
