@@ -1,6 +1,7 @@
 """Evaluate a space-time SR model with MMEngine's Runner (MMagic-compatible flags).
 
-The checkpoint is optional for models without learned weights (the classical baselines).
+The checkpoint is optional for models without trainable weights: the classical baselines, and
+cascades whose learned parts are frozen and read from files named in the config.
 
 Example:
     .venv/bin/python tools/test.py configs/baselines/bicubic-flow_x4_vimeo-septuplet.py \
@@ -100,9 +101,12 @@ def main():
         ]
 
     runner = Runner.from_cfg(cfg)
-    if args.checkpoint is None and any(p.requires_grad for p in runner.model.parameters()):
-        sys.exit(f'{args.config} defines a learned model: give its CHECKPOINT '
-                 '(only non-learned models are tested without one)')
+    if args.checkpoint is None:
+        if any(p.requires_grad for p in runner.model.parameters()):
+            sys.exit(f'{args.config} defines a learned model: give its CHECKPOINT (only models '
+                     'without trainable weights are tested without one)')
+        # frozen parts read their weight files (config `pretrained` keys), as in training
+        runner.model.init_weights()
     metrics = runner.test()
     if args.out and is_main_process():  # the per-clip rows exist on the main process only
         save_results(args.out, metrics, runner.test_evaluator.metrics, args)

@@ -1,27 +1,35 @@
-"""The default model of the inference tools: the tiny STINet trained on the bundled real clips."""
+"""The default model of the inference tools, trained by this project on the bundled real clips.
+
+The cascade of configs/cascades/dbpn-tiny-then-flow_x4_vimeo-septuplet.py: each frame super-resolved
+by a tiny dense DBPN (trained with tools/train.py on the real training septuplets of tests/data,
+weights in ``DEFAULT_CHECKPOINT``, read through the config), the frames in between interpolated
+with Farneback flows.
+"""
 import os.path as osp
-from typing import Optional, Tuple
+from typing import Optional, Tuple, Union
+
+from mmengine.config import Config
 
 from .video_io import InferenceError
 
 #: Repository root (the tools and the default model live in the source tree).
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-DEFAULT_CONFIG = osp.join(ROOT, 'configs', 'stinet',
-                          'stinet-tiny-frozen-s-sr_x4_1xb2-1k_vimeo-septuplet.py')
-DEFAULT_CHECKPOINT = osp.join(ROOT, 'checkpoints', 'stinet-tiny_x4_bundled.pth')
+DEFAULT_CONFIG = osp.join(ROOT, 'configs', 'cascades', 'dbpn-tiny-then-flow_x4_vimeo-septuplet.py')
+#: The weights the default config reads (its ``s_sr_checkpoint``).
+DEFAULT_CHECKPOINT = osp.join(ROOT, 'checkpoints', 'stinet-tiny-s-sr_x4_bundled.pth')
 
 
 def resolve_model(config: Optional[str],
-                  checkpoint: Optional[str]) -> Tuple[str, Optional[str]]:
-    """The config and checkpoint to use: the default config (and checkpoint, when none is
-    given) without a config.
+                  checkpoint: Optional[str]) -> Tuple[Union[str, Config], Optional[str]]:
+    """The config and checkpoint to use: without a config, the default config, which reads its
+    weights from ``DEFAULT_CHECKPOINT`` itself (or the given full-model checkpoint).
 
     Args:
         config (str, optional): Model config given by the user.
         checkpoint (str, optional): Checkpoint given by the user.
 
     Returns:
-        tuple[str, str | None]: Config and checkpoint paths.
+        tuple[str | Config, str | None]: Config (path or loaded) and checkpoint path.
     """
     if config is not None:
         return config, checkpoint
@@ -32,4 +40,6 @@ def resolve_model(config: Optional[str],
             f'the default checkpoint {DEFAULT_CHECKPOINT} is missing: put it there, or choose a '
             'model with --config CONFIG --checkpoint CKPT (a non-learned one needs no checkpoint, '
             'e.g. --config configs/baselines/bicubic-flow_x4_vimeo-septuplet.py)')
-    return DEFAULT_CONFIG, DEFAULT_CHECKPOINT
+    cfg = Config.fromfile(DEFAULT_CONFIG)
+    cfg.model.generator.upsampler.pretrained = DEFAULT_CHECKPOINT  # from any working directory
+    return cfg, None

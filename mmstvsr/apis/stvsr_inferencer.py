@@ -88,10 +88,14 @@ class STVSRInferencer:
             raise InferenceError(f'{self.config_name} defines a {type(model).__name__}, not a '
                                  'space-time SR model (BaseSTVSRModel): give an STVSR config')
         if checkpoint is None:
-            if any(True for _ in model.generator.parameters()):
+            if any(p.requires_grad for p in model.generator.parameters()):
                 raise InferenceError(f'{self.config_name} defines a learned model: give its '
-                                     'checkpoint (--checkpoint); only non-learned models such as '
-                                     'the classical baselines run without one')
+                                     'checkpoint (--checkpoint); only models without trainable '
+                                     'weights, such as the classical baselines, run without one')
+            try:  # frozen parts read their weight files (config `pretrained` keys)
+                model.init_weights()
+            except (FileNotFoundError, RuntimeError) as err:
+                raise InferenceError(f'{self.config_name}: {err}') from err
         elif not osp.isfile(checkpoint):
             raise InferenceError(f'checkpoint not found: {checkpoint}')
         else:

@@ -86,6 +86,16 @@ def test_default_model_and_checkpoints(run_tool, tmp_path, monkeypatch, real_fra
     assert not (tmp_path / 'out.mp4').exists()
 
 
+def test_default_model_runs_without_options(run_tool, read_video, tmp_path):
+    """The shipped default model (see mmstvsr/apis/default_model.py) on a real clip."""
+    assert osp.isfile(default_model.DEFAULT_CHECKPOINT)
+    code, stdout, stderr = run_tool(VIDEO, tmp_path / 'out.mp4', '--end-frame', 4)
+    assert code == 0, stderr
+    assert '4 frames -> 7 frames of 384x256' in stdout
+    frames, _ = read_video(tmp_path / 'out.mp4')
+    assert len(frames) == 7 and frames[0].shape == (256, 384, 3)
+
+
 def _bad_inputs(tmp, real_frames, write_video):
     """``(name, args, expected message)`` of each bad-input case, built in ``tmp``."""
     text = tmp / 'text.mp4'

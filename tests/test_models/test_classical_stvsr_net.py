@@ -72,3 +72,25 @@ def test_flow_net_uses_given_flows():
     out = net(x, torch.tensor([0.5]), flow_fwd=zero, flow_bwd=zero)
     avg = MODELS.build(dict(type='BicubicAverageNet', scale=4))(x, torch.tensor([0.5]))
     assert torch.allclose(out, avg, atol=1e-5)
+
+
+def test_learned_upsampler_cascade(tmp_path):
+    """With a frozen SR network as upsampler, input times are its output and init_weights
+    reads its weight file (the cascade of configs/cascades/)."""
+    from mmstvsr.models.archs.dense_dbpn import DenseDBPN
+
+    dbpn_cfg = dict(type='DenseDBPN', base_channels=8, mid_channels=8, num_stages=2, scale=4,
+                    return_rgb=True)
+    trained = DenseDBPN(**{k: v for k, v in dbpn_cfg.items() if k != 'type'})
+    torch.save(trained.state_dict(), tmp_path / 'sr.pth')
+    net = MODELS.build(dict(type='BicubicFlowNet', scale=4, upsampler=dict(
+        dbpn_cfg, pretrained=str(tmp_path / 'sr.pth'), frozen=True)))
+    net.init_weights()
+    lrs = torch.rand(1, 2, 3, 8, 8)
+    with torch.no_grad():
+        out = net(lrs, torch.tensor([0.5]))
+        expected = trained(lrs[0])
+    assert out.shape == (1, 3, 3, 32, 32)
+    torch.testing.assert_close(out[0, 0], expected[0])
+    torch.testing.assert_close(out[0, 2], expected[1])
+    assert not any(p.requires_grad for p in net.parameters())

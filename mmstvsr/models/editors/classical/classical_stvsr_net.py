@@ -1,35 +1,42 @@
-"""Non-learned space-time SR references: bicubic upsampling plus frame interpolation.
+"""Space-time SR references: spatial upsampling of each frame plus frame interpolation.
 
-Every learned model of the toolbox must beat these on the benchmark protocol.
+With MATLAB bicubic upsampling (the default) they are the non-learned references every learned
+model of the toolbox must beat; with a learned spatial SR network as ``upsampler`` they are the
+"spatial SR, then frame interpolation" cascade.
 """
 from typing import Optional
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 from mmagic.models.utils import flow_warp
 from mmagic.registry import MODELS
+from mmengine.model import BaseModule
 
 from mmstvsr.models.archs.bicubic_resize import MATLABBicubicResize
 from mmstvsr.utils.flow import batch_neighbour_flows
 from mmstvsr.utils.temporal import interleave
 
 
-class ClassicalSTVSRNet(nn.Module):
-    """Bicubic x``scale`` upsampling of every input frame, then interpolation at each t'.
+class ClassicalSTVSRNet(BaseModule):
+    """x``scale`` upsampling of every input frame, then interpolation at each t'.
 
-    Subclasses implement :meth:`interpolate`. Inputs are RGB in [0, 1].
+    Subclasses implement :meth:`interpolate`. Inputs are RGB in [0, 1]. :meth:`init_weights`
+    (MMEngine's) lets a learned ``upsampler`` read its ``pretrained`` file.
 
     Args:
         scale (int): Spatial upsampling factor. Default: 4.
+        upsampler (dict, optional): A single-image SR network mapping ``(N, 3, h, w)`` to
+            ``(N, 3, s*h, s*w)`` (e.g. a pretrained, frozen ``DenseDBPN`` with
+            ``return_rgb=True``), used instead of MATLAB bicubic. Default: None (bicubic).
     """
 
     size_divisor = 1
 
-    def __init__(self, scale: int = 4):
+    def __init__(self, scale: int = 4, upsampler: Optional[dict] = None):
         super().__init__()
         self.scale = scale
-        self.upsample = MATLABBicubicResize(scale)
+        self.upsample = MATLABBicubicResize(scale) if upsampler is None else MODELS.build(
+            upsampler)
 
     def forward(self, lrs: torch.Tensor, times: torch.Tensor, **kwargs) -> torch.Tensor:
         """Upsample and interpolate.
@@ -68,7 +75,7 @@ class BicubicAverageNet(ClassicalSTVSRNet):
 
 @MODELS.register_module()
 class BicubicFlowNet(ClassicalSTVSRNet):
-    """Bicubic upsampling + flow-based frame interpolation at t'.
+    """Bicubic (or ``upsampler``) upsampling + flow-based frame interpolation at t'.
 
     Flows between neighbouring LR inputs come from the data pipeline (``flow_fwd`` /
     ``flow_bwd`` of :class:`~mmstvsr.datasets.transforms.FarnebackFlow`) or, when not given, are
