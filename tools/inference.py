@@ -4,7 +4,8 @@ INPUT is a video file (mp4, avi, mkv, mov...; read with OpenCV, audio ignored) o
 PNG/JPEG frames (natural order); OUTPUT a video file (.mp4, .avi, .mkv, .mov) or a folder of PNG
 frames (00000000.png, ...). Frames are streamed in the model's test windows, so memory does not
 grow with the length; --tile splits large frames into blended tiles. Without --config and
---checkpoint the default model (the tiny STINet) is used.
+--checkpoint the default model is used (a tiny DBPN trained on the bundled clips, then flow
+interpolation: mmstvsr/apis/default_model.py).
 
 Examples:
     .venv/bin/python tools/inference.py in.mp4 out.mp4
@@ -26,7 +27,7 @@ def parse_args(argv=None):
     parser.add_argument(
         'output', help='video file (.mp4, .avi, .mkv, .mov) or folder for PNG frames')
     parser.add_argument(
-        '--config', help='model config (default: the tiny STINet, with the default checkpoint)')
+        '--config', help='model config (default: see mmstvsr/apis/default_model.py)')
     parser.add_argument(
         '--checkpoint',
         help='model checkpoint (not needed for non-learned configs such as '

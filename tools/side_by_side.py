@@ -1,7 +1,7 @@
 """One input frame, MATLAB bicubic and a model's output, side by side in one PNG.
 
 Reads input frames K and K+1 of a video file or frame folder, space-time super-resolves them with
-a model (default: the bundled tiny STINet, as tools/inference.py), and writes a picture of three
+a model (default: the default model of tools/inference.py), and writes a picture of three
 panels of the output size: the LR input frame K enlarged by pixel repetition, its MATLAB-bicubic
 upsampling, and the model's output at the time of frame K. ``--crop`` keeps a region of the HR
 frame (x y w h, in output pixels) to show details larger.
@@ -31,7 +31,8 @@ def parse_args(argv=None):
     parser.add_argument('input', help='video file or folder of frames')
     parser.add_argument('output', help='PNG file to write')
     parser.add_argument('--frame', type=int, default=0, help='input frame to show (default: 0)')
-    parser.add_argument('--config', help='model config (default: the bundled tiny STINet)')
+    parser.add_argument(
+        '--config', help='model config (default: the default model of tools/inference.py)')
     parser.add_argument('--checkpoint', help='model checkpoint')
     parser.add_argument('--label', default='ours', help='label of the model panel')
     parser.add_argument(

@@ -7,7 +7,9 @@
 #   python tools/train.py configs/stinet/stinet-tiny-frozen-s-sr_x4_1xb2-1k_vimeo-septuplet.py
 _base_ = ['./stinet_tiny.py']
 
-s_sr_checkpoint = 'work_dirs/stinet-tiny-s-sr/iter_4000.pth'
+# stage 1's result, shipped (the weights of work_dirs/stinet-tiny-s-sr/iter_4000.pth, see
+# checkpoints/README.md)
+s_sr_checkpoint = 'checkpoints/stinet-tiny-s-sr_x4_bundled.pth'
 
 model = dict(
     generator=dict(initializer=dict(pretrained=s_sr_checkpoint, frozen=True)), motion_loss=None)
