@@ -7,6 +7,7 @@ import torch.nn as nn
 from mmagic.registry import MODELS
 from mmengine.model import BaseModule
 
+from mmstvsr.models.archs.bdconvlstm import BDConvLSTM
 from mmstvsr.models.archs.projection_blocks import ConvBlock, ResBlock, projection_kernel
 from mmstvsr.utils.flow import batch_neighbour_flows
 from mmstvsr.utils.temporal import interleave, output_timestamps
@@ -90,6 +91,9 @@ class STINetNet(BaseModule):
         stlr (dict): Extra ST-LR arguments (``use_inet``, ``offsets``, ``deform_groups``).
         stgr (dict | None): Extra ST-GR arguments (``mode``, ``use_ef``, ``use_ep``,
             ``use_et``); None removes ST-GR ("w/o ST-GR"). Default: ``dict()``.
+        bdconvlstm (dict | None): Arguments of a :class:`~mmstvsr.models.archs.BDConvLSTM`
+            (``deform_groups``) refining each branch's sequence after ST-GR; with ``stgr=None``
+            this is Table 4's "ST-GR -> BDCL". Default: None.
         init_cfg (dict, optional): Initialisation config.
     """
 
@@ -109,6 +113,7 @@ class STINetNet(BaseModule):
                  share_stlr: bool = False,
                  stlr: dict = dict(),
                  stgr: Optional[dict] = dict(),
+                 bdconvlstm: Optional[dict] = None,
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg=init_cfg)
         if flow_mode not in ('adapted', 'raw', 'none'):
@@ -137,6 +142,9 @@ class STINetNet(BaseModule):
         else:
             self.stlr = nn.ModuleList([build_stlr() for _ in range(num_stlr)])
         self.stgr = None if stgr is None else STGR(c, scale=scale, **stgr)
+        self.bdconvlstm = None if bdconvlstm is None else nn.ModuleDict(
+            {branch: BDConvLSTM(c, **bdconvlstm)
+             for branch, used in (('lr', use_lr), ('hr', use_hr)) if used})
         self.reconstruction = STINetReconstruction(c, scale, use_lr, use_hr)
 
     def forward(self,
@@ -194,6 +202,9 @@ class STINetNet(BaseModule):
         if self.stgr is not None:
             stamps = output_timestamps(t, times).to(lrs.device)
             lr_seq, hr_seq = self.stgr(lr_seq, hr_seq, stamps)
+        if self.bdconvlstm is not None:
+            lr_seq = self.bdconvlstm['lr'](lr_seq) if self.use_lr else None
+            hr_seq = self.bdconvlstm['hr'](hr_seq) if self.use_hr else None
         frames = self.reconstruction(lr_seq, hr_seq)
         return dict(frames=frames, **aux) if return_aux else frames
 
