@@ -20,6 +20,7 @@ from mmengine.config import DictAction
 from mmengine.dist import is_main_process
 from mmengine.runner import Runner
 
+from mmstvsr.utils.files import atomic_output
 from mmstvsr.utils.launch import load_run_config
 
 
@@ -54,11 +55,8 @@ def parse_args():
 
 def write_atomic(path: str, text: str) -> None:
     """Write ``text`` to ``path`` atomically (temporary file, then rename)."""
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    tmp = f'{path}.partial'
-    with open(tmp, 'w', newline='') as f:
+    with atomic_output(path) as tmp, open(tmp, 'w', newline='') as f:
         f.write(text)
-    os.replace(tmp, path)
 
 
 def save_results(path: str, metrics: dict, evaluator_metrics: list, args) -> None:

@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image
 
 from mmstvsr.engine.hooks.save_frames_hook import write_png
-from mmstvsr.utils.files import IMAGE_EXTENSIONS, natural_key
+from mmstvsr.utils.files import IMAGE_EXTENSIONS, atomic_output, natural_key
 
 #: FourCC of the video writer for each supported output extension.
 VIDEO_FOURCC = {'.mp4': 'mp4v', '.mov': 'mp4v', '.mkv': 'mp4v', '.avi': 'MJPG'}
@@ -296,11 +296,8 @@ class FrameFolderSink:
 
     def write(self, index: int, frame: np.ndarray) -> None:
         if not self._started:
-            os.makedirs(self.path, exist_ok=True)
-            tmp = osp.join(self.path, f'{MANIFEST_NAME}.partial')
-            with open(tmp, 'w') as f:
+            with atomic_output(osp.join(self.path, MANIFEST_NAME)) as tmp, open(tmp, 'w') as f:
                 json.dump(self.manifest, f, indent=2)
-            os.replace(tmp, osp.join(self.path, MANIFEST_NAME))
             self._started = True
         write_png(osp.join(self.path, FRAME_NAME.format(index)), frame)
         self.written.add(index)

@@ -1,5 +1,9 @@
-"""Naming of frame files: which files are frames, and their natural order."""
+"""Files: which files are frames, their natural order, and writing outputs atomically."""
+import contextlib
+import os
+import os.path as osp
 import re
+from typing import Iterator
 
 #: File extensions read as frames; other files in a frame folder (e.g. ``Thumbs.db``) are ignored.
 IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff')
@@ -15,3 +19,28 @@ def natural_key(name: str) -> list:
         list: Alternating lower-cased text parts and integers.
     """
     return [int(part) if part.isdigit() else part.lower() for part in re.split(r'(\d+)', name)]
+
+
+@contextlib.contextmanager
+def atomic_output(path: str) -> Iterator[str]:
+    """Write a file under a temporary name and rename it to ``path`` once complete.
+
+    Yields ``<path>.partial`` (in the folder of ``path``, created if needed) for the caller to
+    write; when the block ends without error it is renamed to ``path``, an atomic step, and when
+    it fails it is removed. ``path`` therefore never holds a half-written file.
+
+    Args:
+        path (str): The file to produce.
+
+    Yields:
+        str: The temporary path to write to.
+    """
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
+    tmp = f'{path}.partial'
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
+        raise

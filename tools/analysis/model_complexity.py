@@ -32,10 +32,8 @@ Example:
 import argparse
 import json
 import math
-import os
 import os.path as osp
 import sys
-import tempfile
 from collections import Counter
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
@@ -49,6 +47,7 @@ from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
 
 from mmstvsr.models.base_models import BaseSTVSRModel
+from mmstvsr.utils.files import atomic_output
 from mmstvsr.utils.temporal import num_output_frames
 
 DCN_OP = 'prim::PythonOp.ModulatedDeformConv2dFunction'
@@ -359,16 +358,8 @@ def format_table(result: dict) -> str:
 
 def write_json(path: str, data) -> None:
     """Write ``data`` as JSON atomically (temporary file in the same folder, then rename)."""
-    folder = osp.dirname(osp.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=osp.basename(path), suffix='.partial')
-    try:
-        with os.fdopen(fd, 'w') as f:
-            json.dump(data, f, indent=2)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    with atomic_output(path) as tmp, open(tmp, 'w') as f:
+        json.dump(data, f, indent=2)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> dict:

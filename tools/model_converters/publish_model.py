@@ -11,13 +11,13 @@ Example:
 """
 import argparse
 import hashlib
-import os
 import os.path as osp
 import sys
 
 import torch
 
 from mmstvsr.utils.checkpoint import load_from_local
+from mmstvsr.utils.files import atomic_output
 
 
 def publish(src: str, dst: str) -> str:
@@ -28,10 +28,8 @@ def publish(src: str, dst: str) -> str:
     meta = checkpoint.get('meta', {})
     kept = dict(state_dict=checkpoint['state_dict'],
                 meta={k: meta[k] for k in ('iter', 'epoch', 'cfg') if k in meta})
-    os.makedirs(osp.dirname(osp.abspath(dst)), exist_ok=True)
-    tmp = f'{dst}.partial'
-    torch.save(kept, tmp)
-    os.replace(tmp, dst)
+    with atomic_output(dst) as tmp:
+        torch.save(kept, tmp)
     with open(dst, 'rb') as f:
         return hashlib.sha256(f.read()).hexdigest()
 

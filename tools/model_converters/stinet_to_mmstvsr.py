@@ -9,13 +9,13 @@ Example:
     .venv/bin/python tools/model_converters/stinet_to_mmstvsr.py STINet.pth stinet_official.pth
 """
 import argparse
-import os
 import os.path as osp
 import sys
 
 import torch
 
 from mmstvsr.models.editors.stinet.checkpoint_conversion import convert_stinet_state_dict
+from mmstvsr.utils.files import atomic_output
 
 
 def main():
@@ -38,10 +38,8 @@ def main():
     checkpoint = dict(
         meta=dict(source=osp.basename(args.src), converter='stinet_to_mmstvsr'),
         state_dict={f'generator.{k}': v for k, v in converted.items()})
-    os.makedirs(osp.dirname(osp.abspath(args.dst)), exist_ok=True)
-    tmp = f'{args.dst}.partial'
-    torch.save(checkpoint, tmp)
-    os.replace(tmp, args.dst)
+    with atomic_output(args.dst) as tmp:
+        torch.save(checkpoint, tmp)
     print(f'converted {len(state)} tensors: {args.dst}')
 
 

@@ -8,6 +8,8 @@ import numpy as np
 from mmagic.registry import HOOKS
 from mmengine.hooks import Hook
 
+from mmstvsr.utils.files import atomic_output
+
 
 @HOOKS.register_module()
 class SaveFramesHook(Hook):
@@ -47,8 +49,9 @@ class SaveFramesHook(Hook):
 
 
 def write_png(path: str, image: np.ndarray) -> None:
-    """Write a BGR uint8 image atomically (temporary name, then rename)."""
-    tmp = f'{path}.partial.png'
-    if not cv2.imwrite(tmp, np.ascontiguousarray(image)):
-        raise OSError(f'could not write {tmp}: check that the folder is writable')
-    os.replace(tmp, path)
+    """Write a BGR uint8 image as PNG atomically (:func:`~mmstvsr.utils.files.atomic_output`)."""
+    ok, data = cv2.imencode('.png', np.ascontiguousarray(image))
+    if not ok:
+        raise OSError(f'could not encode a {image.shape} {image.dtype} image as PNG for {path}')
+    with atomic_output(path) as tmp, open(tmp, 'wb') as f:
+        f.write(data.tobytes())
