@@ -107,3 +107,20 @@ def batch_neighbour_flows(lrs):
     flows = [neighbour_flows(list(seq), channel_order='rgb') for seq in frames]
     fwd, bwd = (torch.stack(f).to(lrs.device) for f in zip(*flows))
     return fwd, bwd
+
+
+def normalize_flow(flow, max_flow=150.):
+    """STARnet's flow scaling: clip to ``+-max_flow`` pixels, then map linearly to [-1, 1].
+
+    The authors' ``rescale_flow(x, -1, 1)`` maps ``+max_flow`` to -1 and ``-max_flow`` to +1, that
+    is ``-x / max_flow``; this keeps their sign so that their weights see the inputs they were
+    trained on.
+
+    Args:
+        flow (torch.Tensor): Flows in pixels, any shape.
+        max_flow (float): Clipping bound in pixels. Default: 150.
+
+    Returns:
+        torch.Tensor: ``-clip(flow, -max_flow, max_flow) / max_flow``, in [-1, 1].
+    """
+    return -flow.clamp(-max_flow, max_flow) / max_flow

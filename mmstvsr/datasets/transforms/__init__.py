@@ -1,6 +1,9 @@
 """Data transforms of mmstvsr, registered in MMagic's TRANSFORMS registry."""
 from .loading import LoadImageFromLMDB
 from .matlab_resize import MATLABBicubicDownsample, imresize_matlab
-from .optical_flow import FarnebackFlow
+from .optical_flow import FarnebackFlow, InBetweenFlows
 
-__all__ = ['LoadImageFromLMDB', 'MATLABBicubicDownsample', 'FarnebackFlow', 'imresize_matlab']
+__all__ = [
+    'LoadImageFromLMDB', 'MATLABBicubicDownsample', 'FarnebackFlow', 'InBetweenFlows',
+    'imresize_matlab'
+]

@@ -1,8 +1,11 @@
 """Optical flow between consecutive input frames."""
+import numpy as np
+import torch
 from mmagic.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-from mmstvsr.utils.flow import neighbour_flows
+from mmstvsr.utils.flow import farneback_flow, neighbour_flows
+from .matlab_resize import imresize_matlab
 
 
 @TRANSFORMS.register_module()
@@ -62,3 +65,72 @@ class FarnebackFlow(BaseTransform):
         return (f'{self.__class__.__name__}(key={self.key!r}, '
                 f'forward_key={self.forward_key!r}, '
                 f'backward_key={self.backward_key!r})')
+
+
+@TRANSFORMS.register_module()
+class InBetweenFlows(BaseTransform):
+    """Flows through the ground-truth in-between frames: the target of STARnet's flow loss.
+
+    For neighbouring inputs ``a``, ``b`` and the frame ``m`` halfway between them, brought to the
+    inputs' size by the same MATLAB bicubic as the inputs, the targets are
+    ``F(a -> m) + F(m -> b)`` (forward) and ``F(b -> m) + F(m -> a)`` (backward), Farneback flows
+    as :class:`FarnebackFlow` (Eq. 15: ``F_t->t+n + F_t+n->t+1``). The authors clip and scale each
+    of the two flows before adding them; the model scales the sum, which differs only where a
+    flow exceeds the clipping bound (150 pixels).
+
+    Run it after cropping and flipping, as :class:`FarnebackFlow`.
+
+    Required keys: ``lr_key`` (T uint8 LR frames), ``gt_key`` (2T - 1 HR frames: inputs and
+    midpoints), ``'scale'`` (set by :class:`MATLABBicubicDownsample`; 1 if absent). Optional key:
+    ``f'{lr_key}_channel_order'``. Added keys: ``forward_key`` and ``backward_key`` (float32
+    ``(T - 1, 2, h, w)`` tensors, pixels).
+
+    Args:
+        lr_key (str): Key of the input frames. Default: 'img'.
+        gt_key (str): Key of the ground-truth frames. Default: 'gt'.
+        forward_key (str): Key of the forward targets. Default: 'flow_fwd_gt'.
+        backward_key (str): Key of the backward targets. Default: 'flow_bwd_gt'.
+    """
+
+    def __init__(self, lr_key='img', gt_key='gt', forward_key='flow_fwd_gt',
+                 backward_key='flow_bwd_gt'):
+        super().__init__()
+        self.lr_key = lr_key
+        self.gt_key = gt_key
+        self.forward_key = forward_key
+        self.backward_key = backward_key
+
+    def transform(self, results):
+        """Add the forward and backward target flows.
+
+        Args:
+            results (dict): Data with the input and ground-truth frames.
+
+        Returns:
+            dict: ``results`` with the two flow tensors added.
+        """
+        lrs, gts = results[self.lr_key], results[self.gt_key]
+        if len(lrs) < 2 or len(gts) != 2 * len(lrs) - 1:
+            raise ValueError(
+                f'InBetweenFlows needs T >= 2 inputs at results[{self.lr_key!r}] and the 2T - 1 '
+                f'frames of one midpoint per gap at results[{self.gt_key!r}]; got {len(lrs)} and '
+                f'{len(gts)}. Use it with times=(0.5,) data (e.g. Vimeo-90K triplets).')
+        scale = results.get('scale', 1)
+        order = results.get(f'{self.lr_key}_channel_order', 'bgr')
+        forward, backward = [], []
+        for i in range(len(lrs) - 1):
+            mid = gts[2 * i + 1] if scale == 1 else imresize_matlab(gts[2 * i + 1], 1 / scale)
+            a, b = lrs[i], lrs[i + 1]
+            forward.append(farneback_flow(a, mid, order) + farneback_flow(mid, b, order))
+            backward.append(farneback_flow(b, mid, order) + farneback_flow(mid, a, order))
+
+        def to_tensor(flows):
+            return torch.from_numpy(np.ascontiguousarray(np.stack(flows).transpose(0, 3, 1, 2)))
+
+        results[self.forward_key] = to_tensor(forward)
+        results[self.backward_key] = to_tensor(backward)
+        return results
+
+    def __repr__(self):
+        return (f'{self.__class__.__name__}(lr_key={self.lr_key!r}, gt_key={self.gt_key!r}, '
+                f'forward_key={self.forward_key!r}, backward_key={self.backward_key!r})')

@@ -324,3 +324,49 @@ class DenseDownProjection(DownProjection):
             Tensor: LR feature ``(B, C, h, w)``.
         """
         return super().forward(self.squeeze(x))
+
+
+class ResidualStack(nn.Sequential):
+    """``num_blocks`` :class:`ResBlock` s, then one (transposed) convolution with the activation.
+
+    The layout of RBPN's three residual branches and of STARnet's NetD, NetM, NetST, NetF, NetB
+    and its LR T-SR path: e.g. x4 NetD is ``ResidualStack(64, 128, 2, (8, 4, 2), 'lrelu')`` and
+    NetST ``ResidualStack(320, 64, 5, (8, 4, 2), 'lrelu', transposed=True)``.
+
+    Args:
+        in_channels (int): Channels of the residual blocks and of the input.
+        out_channels (int): Output channels.
+        num_blocks (int): Residual blocks.
+        kernel (tuple[int]): ``(kernel_size, stride, padding)`` of the last layer.
+            Default: ``(3, 1, 1)``.
+        act_type (str | None): Activation, see :func:`build_activation`. Default: 'prelu'.
+        transposed (bool): The last layer is a transposed convolution (upsampling).
+            Default: False.
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 out_channels: int,
+                 num_blocks: int,
+                 kernel: Tuple[int, int, int] = (3, 1, 1),
+                 act_type: Optional[str] = 'prelu',
+                 transposed: bool = False):
+        last = DeconvBlock if transposed else ConvBlock
+        super().__init__(*[ResBlock(in_channels, act_type) for _ in range(num_blocks)],
+                         last(in_channels, out_channels, *kernel, act_type=act_type))
+
+
+def scale_residual_branches(module: nn.Module, scale: float) -> None:
+    """Multiply the last convolution of every :class:`ResBlock` in ``module`` by ``scale``.
+
+    The residual-branch scaling of MMagic's ``ResidualBlockNoBN`` (0.1): with the authors'
+    initialisation alone, deep stacks of these blocks start with outputs far from the image range.
+
+    Args:
+        module (nn.Module): Network to rescale, in place.
+        scale (float): Factor of the weights and biases of each block's ``conv2``.
+    """
+    for block in module.modules():
+        if isinstance(block, ResBlock):
+            block.conv2.weight.data.mul_(scale)
+            block.conv2.bias.data.mul_(scale)
