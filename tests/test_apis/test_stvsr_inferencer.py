@@ -190,3 +190,12 @@ def test_interrupted_video_run_leaves_nothing(flow_inferencer, tmp_path, monkeyp
     with pytest.raises(KeyboardInterrupt):
         flow_inferencer(VIDEO, str(tmp_path / 'out.mp4'), progress=False)
     assert os.listdir(tmp_path) == []
+
+
+def test_starnet_on_a_real_clip(tmp_path, real_frames):
+    """STARnet runs pair by pair over any number of frames, flows computed by the model."""
+    config = osp.join(ROOT, 'configs', 'starnet', 'starnet_tiny.py')
+    torch.save(MODELS.build(Config.fromfile(config).model).state_dict(), tmp_path / 'w.pth')
+    frames = [f[:32, :48] for f in real_frames[:4]]
+    out = STVSRInferencer(config, str(tmp_path / 'w.pth'), device='cpu').predict(frames)
+    assert out.shape == (7, 128, 192, 3) and out.dtype == np.uint8
