@@ -55,3 +55,44 @@ def load_from_local(filename: str, map_location=None) -> dict:
 def allow_mmengine_checkpoints() -> None:
     """Make MMEngine load local checkpoints through :func:`load_from_local`."""
     CheckpointLoader.register_scheme(prefixes='', loader=load_from_local, force=True)
+
+
+def convert_authors_checkpoint(src: str, dst: str, convert, model_name: str,
+                               force: bool = False) -> int:
+    """Convert an authors' released state dict to an mmstvsr checkpoint file.
+
+    Args:
+        src (str): The authors' checkpoint: a plain state dict of tensors.
+        dst (str): Output checkpoint, ``{'meta': ..., 'state_dict': {'generator.<key>': ...}}``,
+            written atomically.
+        convert (callable): Maps the authors' state dict to the generator's keys; raises
+            ``KeyError`` on a key it does not know.
+        model_name (str): The model's name, for messages.
+        force (bool): Overwrite ``dst``. Default: False.
+
+    Returns:
+        int: The number of converted tensors.
+
+    Raises:
+        ValueError: With a message for the user, when ``src`` is missing or not such a
+            checkpoint, or ``dst`` exists without ``force``.
+    """
+    from .files import atomic_output
+    if not osp.isfile(src):
+        raise ValueError(f'checkpoint not found: {src}')
+    if osp.exists(dst) and not force:
+        raise ValueError(f'{dst} exists: pass --force to overwrite it')
+    state = torch.load(src, map_location='cpu', weights_only=True)
+    if not isinstance(state, dict) or not all(torch.is_tensor(v) for v in state.values()):
+        raise ValueError(f"{src} is not a plain state dict of tensors like the authors' "
+                         f'{model_name} checkpoints')
+    try:
+        converted = convert(state)
+    except KeyError as err:
+        raise ValueError(f"{src} is not an authors' {model_name} checkpoint: {err}") from err
+    checkpoint = dict(
+        meta=dict(source=osp.basename(src), converter=f'{model_name.lower()}_to_mmstvsr'),
+        state_dict={f'generator.{k}': v for k, v in converted.items()})
+    with atomic_output(dst) as tmp:
+        torch.save(checkpoint, tmp)
+    return len(state)
