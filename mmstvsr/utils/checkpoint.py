@@ -96,3 +96,28 @@ def convert_authors_checkpoint(src: str, dst: str, convert, model_name: str,
     with atomic_output(dst) as tmp:
         torch.save(checkpoint, tmp)
     return len(state)
+
+
+def converter_cli(description: str, convert, model_name: str) -> None:
+    """Command line of the ``tools/model_converters/<model>_to_mmstvsr.py`` tools.
+
+    ``SRC DST [--force]``: :func:`convert_authors_checkpoint`, exiting non-zero with its message
+    on bad input.
+
+    Args:
+        description (str): The tool's help text.
+        convert (callable): The key conversion, see :func:`convert_authors_checkpoint`.
+        model_name (str): The model's name, for messages.
+    """
+    import argparse
+    import sys
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument('src', help="the authors' checkpoint (a state dict of their Net)")
+    parser.add_argument('dst', help='output mmstvsr checkpoint')
+    parser.add_argument('--force', action='store_true', help='overwrite an existing output')
+    args = parser.parse_args()
+    try:
+        n = convert_authors_checkpoint(args.src, args.dst, convert, model_name, args.force)
+    except ValueError as err:
+        sys.exit(str(err))
+    print(f'converted {n} tensors: {args.dst}')

@@ -10,26 +10,9 @@ Example:
     .venv/bin/python tools/model_converters/starnet_to_mmstvsr.py \
         FBPNSR_RBPN_V4_REF_Lf_STAR.pth starnet_star.pth
 """
-import argparse
-import sys
 
 from mmstvsr.models.editors.starnet.checkpoint_conversion import convert_starnet_state_dict
-from mmstvsr.utils.checkpoint import convert_authors_checkpoint
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('src', help="the authors' checkpoint (a state dict of their Net)")
-    parser.add_argument('dst', help='output mmstvsr checkpoint')
-    parser.add_argument('--force', action='store_true', help='overwrite an existing output')
-    args = parser.parse_args()
-    try:
-        n = convert_authors_checkpoint(args.src, args.dst, convert_starnet_state_dict, 'STARnet',
-                                       args.force)
-    except ValueError as err:
-        sys.exit(str(err))
-    print(f'converted {n} tensors: {args.dst}')
-
+from mmstvsr.utils.checkpoint import converter_cli
 
 if __name__ == '__main__':
-    main()
+    converter_cli(__doc__.splitlines()[0], convert_starnet_state_dict, 'STARnet')
