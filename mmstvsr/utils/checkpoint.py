@@ -10,12 +10,17 @@ local-file checkpoint loader (used by ``load_from``, ``--resume`` and ``load_che
 that keeps ``weights_only=True`` and allows exactly those types, only for the duration of that
 load. Any other class in a checkpoint is still refused, and ``torch.load`` elsewhere is unchanged.
 """
+import argparse
 import os.path as osp
+import re
+import sys
 
 import numpy as np
 import torch
 from mmengine.logging import HistoryBuffer
 from mmengine.runner import CheckpointLoader
+
+from .files import atomic_output
 
 
 def mmengine_checkpoint_globals() -> list:
@@ -77,7 +82,6 @@ def convert_authors_checkpoint(src: str, dst: str, convert, model_name: str,
         ValueError: With a message for the user, when ``src`` is missing or not such a
             checkpoint, or ``dst`` exists without ``force``.
     """
-    from .files import atomic_output
     if not osp.isfile(src):
         raise ValueError(f'checkpoint not found: {src}')
     if osp.exists(dst) and not force:
@@ -109,8 +113,6 @@ def converter_cli(description: str, convert, model_name: str) -> None:
         convert (callable): The key conversion, see :func:`convert_authors_checkpoint`.
         model_name (str): The model's name, for messages.
     """
-    import argparse
-    import sys
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument('src', help="the authors' checkpoint (a state dict of their Net)")
     parser.add_argument('dst', help='output mmstvsr checkpoint')
@@ -121,3 +123,25 @@ def converter_cli(description: str, convert, model_name: str) -> None:
     except ValueError as err:
         sys.exit(str(err))
     print(f'converted {n} tensors: {args.dst}')
+
+
+def rename_key(key: str, rules, model_name: str) -> str:
+    """Rename one key of an authors' state dict by the first matching ``(pattern, repl)`` rule.
+
+    Args:
+        key (str): The key, without a ``module.`` prefix.
+        rules (list[tuple]): ``(pattern, repl)`` pairs for :func:`re.subn`, anchored at the
+            start of the key.
+        model_name (str): The model's name, for the error message.
+
+    Returns:
+        str: The renamed key.
+
+    Raises:
+        KeyError: No rule matches.
+    """
+    for pattern, repl in rules:
+        new_key, n = re.subn('^' + pattern, repl, key)
+        if n:
+            return new_key
+    raise KeyError(f'unknown key in the {model_name} checkpoint: {key!r}')

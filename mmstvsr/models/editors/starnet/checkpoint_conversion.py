@@ -30,10 +30,11 @@ authors                                          mmstvsr :class:`STARnetNet`
                                                  ``flow_refinement.unet.out_conv``
 ===============================================  ===============================================
 """
-import re
 from typing import Dict
 
 import torch
+
+from mmstvsr.utils.checkpoint import rename_key
 
 _UP = ('scale_up', 'scale_down', 'residual_up')
 _DOWN = ('scale_down', 'scale_up', 'residual_down')
@@ -92,11 +93,5 @@ def convert_starnet_state_dict(state_dict: Dict[str, torch.Tensor]) -> Dict[str,
         key = key[len('module.'):] if key.startswith('module.') else key
         if not key.startswith(('model.', 'flow_net.')):
             key = 'model.' + key  # the networks saved without the FR wrapper
-        for pattern, repl in _RULES:
-            new_key, n = re.subn('^' + pattern, repl, key)
-            if n:
-                converted[new_key] = value
-                break
-        else:
-            raise KeyError(f'unknown key in the STARnet checkpoint: {key!r}')
+        converted[rename_key(key, _RULES, 'STARnet')] = value
     return converted

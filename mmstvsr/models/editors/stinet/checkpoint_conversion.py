@@ -34,12 +34,12 @@ authors (``net_STINet.py``)                    mmstvsr :class:`STINetNet`
 Their ``interp_l`` and ``interp_h`` hold the same shared block objects, so both key sets are in
 their state dict, as in ours.
 """
-import re
 from typing import Dict
 
 import torch
 
 from mmstvsr.models.archs.dense_dbpn import convert_dbpn_state_dict
+from mmstvsr.utils.checkpoint import rename_key
 
 _RULES = [
     (r'motion_down\.', 'lr_from_hr.'),
@@ -94,12 +94,6 @@ def convert_stinet_state_dict(state_dict: Dict[str, torch.Tensor]) -> Dict[str, 
         if key.startswith('DBPN.'):
             dbpn[key[len('DBPN.'):]] = value
             continue
-        for pattern, repl in _RULES:
-            new_key, n = re.subn('^' + pattern, repl, key)
-            if n:
-                converted[new_key] = value
-                break
-        else:
-            raise KeyError(f'unknown key in the STINet checkpoint: {key!r}')
+        converted[rename_key(key, _RULES, 'STINet')] = value
     converted.update({f'initializer.{k}': v for k, v in convert_dbpn_state_dict(dbpn).items()})
     return converted
