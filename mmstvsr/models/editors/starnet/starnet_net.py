@@ -212,8 +212,8 @@ class STARnetNet(BaseModule):
             l_a, l_b = self.net_d(h_a), self.net_d(h_b)
         m = m_half = None
         if self.use_flow:
-            m = self.net_m(torch.cat([flow_ab, flow_ba], dim=1))
-            m_half = self.net_m(torch.cat([flow_ab, flow_ba], dim=1) / 2)
+            flows = torch.cat([flow_ab, flow_ba], dim=1)
+            m, m_half = self.net_m(flows), self.net_m(flows / 2)
 
         # stage 1: ST-SR (Eq. 4) with the T-SR paths
         h_mid = self.net_st(self._cat(l_a, l_b, m))
