@@ -57,6 +57,31 @@ def load_from_local(filename: str, map_location=None) -> dict:
         return torch.load(filename, map_location=map_location, weights_only=True)
 
 
+def network_state_dict(filename: str, prefix: str = 'generator.') -> dict:
+    """The weights of one network from a plain state dict or a Runner checkpoint.
+
+    Args:
+        filename (str): A file holding a plain state dict, or a checkpoint saved by MMEngine's
+            Runner (a dict with ``state_dict``), of which the keys under ``prefix`` are kept,
+            without it (e.g. an MMagic SR model's ``generator.``).
+        prefix (str): Key prefix of the network in a Runner checkpoint. Default: 'generator.'.
+
+    Returns:
+        dict: The state dict.
+    """
+    checkpoint = load_from_local(filename, map_location='cpu')
+    if 'state_dict' not in checkpoint:
+        return checkpoint
+    state_dict = {
+        key[len(prefix):]: value
+        for key, value in checkpoint['state_dict'].items() if key.startswith(prefix)
+    }
+    if not state_dict:
+        raise KeyError(f'{filename} is a Runner checkpoint without keys under {prefix!r}: give '
+                       'the prefix of the network in it')
+    return state_dict
+
+
 def allow_mmengine_checkpoints() -> None:
     """Make MMEngine load local checkpoints through :func:`load_from_local`."""
     CheckpointLoader.register_scheme(prefixes='', loader=load_from_local, force=True)

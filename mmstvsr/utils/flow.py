@@ -124,3 +124,22 @@ def normalize_flow(flow, max_flow=150.):
         torch.Tensor: ``-clip(flow, -max_flow, max_flow) / max_flow``, in [-1, 1].
     """
     return -flow.clamp(-max_flow, max_flow) / max_flow
+
+
+def intermediate_flows(flow_01, flow_10, t):
+    """Flows from time ``t`` to the two neighbours, Super SloMo's linear-motion approximation.
+
+    Eq. 4 of Jiang et al. (CVPR 2018): ``F_t0 = -(1 - t) t F_01 + t^2 F_10`` and
+    ``F_t1 = (1 - t)^2 F_01 - t (1 - t) F_10``.
+
+    Args:
+        flow_01 (torch.Tensor): Flow from frame 0 to frame 1, ``(B, 2, H, W)``.
+        flow_10 (torch.Tensor): Flow from frame 1 to frame 0, ``(B, 2, H, W)``.
+        t (float | torch.Tensor): Time in (0, 1), a float or a ``(B, 1, 1, 1)`` tensor.
+
+    Returns:
+        tuple[torch.Tensor, torch.Tensor]: ``F_t0`` and ``F_t1``, ``(B, 2, H, W)``.
+    """
+    flow_t0 = -(1 - t) * t * flow_01 + t * t * flow_10
+    flow_t1 = (1 - t)**2 * flow_01 - t * (1 - t) * flow_10
+    return flow_t0, flow_t1

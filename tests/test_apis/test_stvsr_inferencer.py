@@ -199,3 +199,12 @@ def test_starnet_on_a_real_clip(tmp_path, real_frames):
     frames = [f[:32, :48] for f in real_frames[:4]]
     out = STVSRInferencer(config, str(tmp_path / 'w.pth'), device='cpu').predict(frames)
     assert out.shape == (7, 128, 192, 3) and out.dtype == np.uint8
+
+
+def test_dual_stream_fusion_network_on_a_real_clip(tmp_path, real_frames):
+    """The x2 DSFN runs through the inferencer like every space-time model."""
+    config = osp.join(ROOT, 'configs', 'dsfn', 'dsfn_tiny.py')
+    torch.save(MODELS.build(Config.fromfile(config).model).state_dict(), tmp_path / 'w.pth')
+    frames = [f[:30, :44] for f in real_frames[:3]]
+    out = STVSRInferencer(config, str(tmp_path / 'w.pth'), device='cpu').predict(frames)
+    assert out.shape == (5, 60, 88, 3) and out.dtype == np.uint8

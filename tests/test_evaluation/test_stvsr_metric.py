@@ -376,3 +376,14 @@ def test_hierarchical_video_average(gt_frames):
     ]
     _, res_clip = run_metric(samples, metrics=['Y-PSNR'])
     assert res_clip['Y-PSNR'] == pytest.approx(np.mean(list(clip_means.values())), rel=1e-9)
+
+
+def test_selected_frames_only(gt_frames):
+    """``frames=[1]`` scores the middle frame of triplets (the DSFN paper's protocol)."""
+    pred = degrade(gt_frames[:3], noise_std=6.0)
+    _, result = run_metric([make_sample(pred, gt_frames[:3], 'a')], frames=[1])
+    ref = ref_frame_metrics(pred[1], gt_frames[1])
+    for name, value in ref.items():
+        assert result[name] == pytest.approx(value, abs=1e-10)
+    with pytest.raises(ValueError, match='does not have'):
+        run_metric([make_sample(pred, gt_frames[:3], 'a')], frames=[3])

@@ -74,6 +74,9 @@ class STVSRMetric(BaseMetric):
             frames of the dataset. Defaults to 'clip'.
         metrics (Sequence[str]): Subset of ``('Y-PSNR', 'Y-SSIM',
             'RGB-PSNR')`` to compute. Defaults to all three.
+        frames (Sequence[int], optional): Indices of the output frames of each sample that are
+            scored, e.g. ``[1]`` for the middle frame of a triplet (the protocol of the
+            Dual-Stream Fusion Network paper). Default: None (all frames).
         collect_device (str): Device used to collect results across ranks,
             'cpu' or 'gpu'. Defaults to 'cpu'.
         prefix (str, optional): Prefix of the metric names. Defaults to None,
@@ -96,6 +99,7 @@ class STVSRMetric(BaseMetric):
                  channel_order: str = 'BGR',
                  average: str = 'clip',
                  metrics: Sequence[str] = _ALL_METRICS,
+                 frames: Optional[Sequence[int]] = None,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
@@ -115,6 +119,7 @@ class STVSRMetric(BaseMetric):
         self.channel_order = channel_order.upper()
         self.average = average
         self.metrics = list(metrics)
+        self.frames = None if frames is None else [int(i) for i in frames]
         self.per_clip: List[dict] = []
         self.per_video: List[dict] = []
         self.size: Optional[int] = None
@@ -205,6 +210,12 @@ class STVSRMetric(BaseMetric):
                     raise ValueError(
                         f'sample {key!r} has {len(pred)} frames but '
                         f'{len(frame_ids)} frame_ids.')
+            if self.frames is not None:
+                if max(self.frames) >= len(pred) or min(self.frames) < -len(pred):
+                    raise ValueError(f'frames={self.frames} selects frames that sample {key!r} '
+                                     f'({len(pred)} frames) does not have')
+                pred, gt = pred[self.frames], gt[self.frames]
+                frame_ids = None if frame_ids is None else [frame_ids[i] for i in self.frames]
             per_frame = [self._frame_metrics(p, g) for p, g in zip(pred, gt)]
             self.results.append(
                 dict(

@@ -8,7 +8,7 @@ import torch.nn as nn
 from mmagic.registry import MODELS
 from mmengine.model import BaseModule
 
-from mmstvsr.utils.checkpoint import load_from_local
+from mmstvsr.utils.checkpoint import network_state_dict
 from .projection_blocks import (ConvBlock, DenseDownProjection, DenseUpProjection, DownProjection,
                                 UpProjection, projection_kernel)
 
@@ -204,13 +204,7 @@ class DenseDBPN(BaseModule):
         """
         if not osp.isfile(path):
             raise FileNotFoundError(f'DenseDBPN checkpoint not found: {path}')
-        state_dict = load_from_local(path, map_location='cpu')
-        if 'state_dict' in state_dict:  # saved by MMEngine's Runner
-            state_dict = {
-                key.removeprefix('generator.'): value
-                for key, value in state_dict['state_dict'].items()
-                if key.startswith('generator.')
-            }
+        state_dict = network_state_dict(path)
         try:
             self.load_state_dict(convert_dbpn_state_dict(state_dict))
         except RuntimeError as error:

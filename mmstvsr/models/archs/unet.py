@@ -1,10 +1,12 @@
-"""A U-Net (Ronneberger et al., 2015) of the bilinear-upsampling kind, used by STARnet's flow
-refinement."""
+"""U-Nets (Ronneberger et al., 2015): the bilinear-upsampling kind of STARnet's flow refinement and
+Super SloMo's, which the Dual-Stream Fusion Network's fusion module uses too."""
 from typing import List, Optional
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from .padding import pad_to_multiple
 
 
 class DoubleConv(nn.Sequential):
@@ -90,3 +92,85 @@ class UNet(nn.Module):
         if self.out_act == 'sigmoid':
             return torch.sigmoid(x)
         return torch.tanh(x) if self.out_act == 'tanh' else x
+
+
+class SuperSloMoUNet(nn.Module):
+    """The U-Net of Super SloMo (Jiang et al., CVPR 2018), also the DSFN fusion network.
+
+    A stem of two 7x7 convolutions (``base_channels``), then ``num_levels`` levels of 2x average
+    pooling and two convolutions (5x5 at the first level, 3x3 below) with channels
+    ``base_channels * 2**k``, the deepest level keeping the channels of the one above it
+    (32, 64, 128, 256, 512, 512 by default). Each decoder level upsamples bilinearly (x2), applies
+    a 3x3 convolution to the skip's channels, concatenates the skip feature and fuses with another
+    3x3 convolution. A 3x3 convolution gives the output. Every convolution of the levels is
+    followed by LeakyReLU(0.1); the stem's and the output's activations are options: Super
+    SloMo's flow and interpolation U-Nets have both, the DSFN authors' fusion U-Net neither.
+
+    Inputs are replicate-padded to a multiple of ``2**num_levels`` and the output cropped back.
+
+    Args:
+        in_channels (int): Input channels.
+        out_channels (int): Output channels.
+        base_channels (int): Channels of the stem. Default: 32.
+        num_levels (int): Downsamplings. Default: 5.
+        stem_act (bool): LeakyReLU after the stem convolutions. Default: True.
+        out_act (bool): LeakyReLU on the output. Default: True.
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 out_channels: int,
+                 base_channels: int = 32,
+                 num_levels: int = 5,
+                 stem_act: bool = True,
+                 out_act: bool = True):
+        super().__init__()
+        enc = [base_channels * 2**k for k in range(num_levels)]
+        enc.append(enc[-1])
+        self.size_divisor = 2**num_levels
+        self.stem = nn.ModuleList([
+            nn.Conv2d(in_channels, base_channels, 7, padding=3),
+            nn.Conv2d(base_channels, base_channels, 7, padding=3)
+        ])
+        self.downs = nn.ModuleList()
+        for k in range(num_levels):
+            kernel = 5 if k == 0 else 3
+            self.downs.append(
+                nn.ModuleList([
+                    nn.Conv2d(enc[k], enc[k + 1], kernel, padding=kernel // 2),
+                    nn.Conv2d(enc[k + 1], enc[k + 1], kernel, padding=kernel // 2)
+                ]))
+        self.ups = nn.ModuleList()
+        for k in range(num_levels, 0, -1):
+            self.ups.append(
+                nn.ModuleList([
+                    nn.Conv2d(enc[k], enc[k - 1], 3, padding=1),
+                    nn.Conv2d(2 * enc[k - 1], enc[k - 1], 3, padding=1)
+                ]))
+        self.out_conv = nn.Conv2d(base_channels, out_channels, 3, padding=1)
+        self.stem_act = stem_act
+        self.out_act = out_act
+
+    @staticmethod
+    def _lrelu(x: torch.Tensor) -> torch.Tensor:
+        return F.leaky_relu(x, negative_slope=0.1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """``(B, in_channels, H, W)`` -> ``(B, out_channels, H, W)``."""
+        h, w = x.shape[-2:]
+        x = pad_to_multiple(x, self.size_divisor)
+        for conv in self.stem:
+            x = self._lrelu(conv(x)) if self.stem_act else conv(x)
+        skips = [x]
+        for conv1, conv2 in self.downs:
+            x = F.avg_pool2d(x, 2)
+            x = self._lrelu(conv2(self._lrelu(conv1(x))))
+            skips.append(x)
+        skips.pop()
+        for conv1, conv2 in self.ups:
+            x = F.interpolate(x, scale_factor=2., mode='bilinear', align_corners=True)
+            x = self._lrelu(conv1(x))
+            x = self._lrelu(conv2(torch.cat([x, skips.pop()], dim=1)))
+        x = self.out_conv(x)
+        x = self._lrelu(x) if self.out_act else x
+        return x[..., :h, :w]

@@ -2,11 +2,11 @@
 from typing import Dict, Optional, Sequence
 
 import torch
-import torch.nn.functional as F
 from mmagic.models.base_models import BaseEditModel
 from mmagic.registry import MODELS
 from mmagic.structures import DataSample
 
+from mmstvsr.models.archs.padding import pad_to_multiple
 from mmstvsr.utils.temporal import check_times, num_output_frames, window_output_slices
 
 
@@ -115,10 +115,8 @@ class BaseSTVSRModel(BaseEditModel):
                     extra: Dict[str, torch.Tensor], **kwargs):
         h, w = inputs.shape[-2:]
         divisor = int(getattr(self.generator, 'size_divisor', 1))
-        pad_h, pad_w = (-h) % divisor, (-w) % divisor
-        if pad_h or pad_w:
-            inputs = _pad_frames(inputs, pad_h, pad_w)
-            extra = {k: _pad_frames(v, pad_h, pad_w) for k, v in extra.items()}
+        inputs = pad_to_multiple(inputs, divisor)
+        extra = {k: pad_to_multiple(v, divisor) for k, v in extra.items()}
         outputs = self.generator(inputs, times, **extra, **kwargs)
         frames = outputs['frames'] if isinstance(outputs, dict) else outputs
         expected = num_output_frames(inputs.size(1), times.numel())
@@ -206,10 +204,3 @@ class BaseSTVSRModel(BaseEditModel):
                              f'{frames.size(1)} target frames per sequence and the same scale '
                              f'({self.scale}) as the model')
         return gt
-
-
-def _pad_frames(x: torch.Tensor, pad_h: int, pad_w: int) -> torch.Tensor:
-    """Replicate-pad the last two (spatial) dims of a ``(B, T, C, H, W)`` tensor."""
-    b, t = x.shape[:2]
-    padded = F.pad(x.flatten(0, 1), (0, pad_w, 0, pad_h), mode='replicate')
-    return padded.view(b, t, *padded.shape[1:])

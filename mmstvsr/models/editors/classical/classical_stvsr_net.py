@@ -13,7 +13,7 @@ from mmagic.registry import MODELS
 from mmengine.model import BaseModule
 
 from mmstvsr.models.archs.bicubic_resize import MATLABBicubicResize
-from mmstvsr.utils.flow import batch_neighbour_flows
+from mmstvsr.utils.flow import batch_neighbour_flows, intermediate_flows
 from mmstvsr.utils.temporal import interleave
 
 
@@ -80,8 +80,8 @@ class BicubicFlowNet(ClassicalSTVSRNet):
     Flows between neighbouring LR inputs come from the data pipeline (``flow_fwd`` /
     ``flow_bwd`` of :class:`~mmstvsr.datasets.transforms.FarnebackFlow`) or, when not given, are
     computed here with the same OpenCV Farneback estimator. They are upsampled to HR and turned
-    into flows from time t' with the linear-motion approximation of Super SloMo,
-    ``F_t0 = -(1-t)t F_01 + t^2 F_10`` and ``F_t1 = (1-t)^2 F_01 - t(1-t) F_10``; the two warped
+    into flows from time t' with the linear-motion approximation of Super SloMo
+    (:func:`~mmstvsr.utils.flow.intermediate_flows`); the two warped
     neighbours are blended with weights ``1 - t`` and ``t``.
     """
 
@@ -99,9 +99,7 @@ class BicubicFlowNet(ClassicalSTVSRNet):
         return dict(fwd=to_hr(flow_fwd), bwd=to_hr(flow_bwd))
 
     def interpolate(self, hrs, i, tau, context):
-        f01, f10 = context['fwd'][:, i], context['bwd'][:, i]
-        f_t0 = -(1 - tau) * tau * f01 + tau * tau * f10
-        f_t1 = (1 - tau)**2 * f01 - tau * (1 - tau) * f10
+        f_t0, f_t1 = intermediate_flows(context['fwd'][:, i], context['bwd'][:, i], tau)
         warped0 = flow_warp(hrs[:, i], f_t0.permute(0, 2, 3, 1), padding_mode='border')
         warped1 = flow_warp(hrs[:, i + 1], f_t1.permute(0, 2, 3, 1), padding_mode='border')
         return (1 - tau) * warped0 + tau * warped1

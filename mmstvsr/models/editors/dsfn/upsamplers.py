@@ -1,0 +1,152 @@
+"""M_S and M_T of the Dual-Stream Fusion Network: any registered single-image SR network and any
+frame interpolation network behind one interface each."""
+import os.path as osp
+from typing import Optional
+
+import torch
+import torch.nn.functional as F
+from mmagic.registry import MODELS
+from mmengine.model import BaseModule
+
+from mmstvsr.models.archs import pad_to_multiple, rgb_to_ycbcr, ycbcr_to_rgb
+from mmstvsr.utils.checkpoint import network_state_dict
+
+
+class PretrainedBackbone(BaseModule):
+    """A registry-built ``backbone`` whose weights may come from a file read by ``init_weights``.
+
+    Args:
+        backbone (dict): Config of the network, built from MMagic's ``MODELS`` registry.
+        size_divisor (int): Inputs are replicate-padded to a multiple of it (and outputs cropped
+            back) for networks that downsample inside. Default: 1.
+        pretrained (str, optional): Weights loaded (strictly) by :meth:`init_weights`: a plain
+            state dict of the backbone, or a Runner checkpoint (e.g. of an MMagic SR or
+            interpolation model) whose keys under ``pretrained_prefix`` are the backbone's.
+            Default: None.
+        pretrained_prefix (str): Prefix of the backbone in a Runner checkpoint.
+            Default: 'generator.'.
+        init_cfg (dict, optional): Initialisation config, applied before ``pretrained``.
+    """
+
+    def __init__(self,
+                 backbone: dict,
+                 size_divisor: int = 1,
+                 pretrained: Optional[str] = None,
+                 pretrained_prefix: str = 'generator.',
+                 init_cfg: Optional[dict] = None):
+        super().__init__(init_cfg)
+        self.backbone = MODELS.build(backbone)
+        self.size_divisor = int(size_divisor)
+        self.pretrained = pretrained
+        self.pretrained_prefix = pretrained_prefix
+
+    def init_weights(self) -> None:
+        """Apply ``init_cfg`` (and the backbone's own), then load ``pretrained`` if given."""
+        super().init_weights()
+        if self.pretrained is None:
+            return
+        if not osp.isfile(self.pretrained):
+            raise FileNotFoundError(
+                f'{type(self).__name__}: weights of {type(self.backbone).__name__} not found at '
+                f'pretrained={self.pretrained!r}; give the path of a state dict or of a Runner '
+                'checkpoint, or pretrained=None to train from scratch')
+        state_dict = network_state_dict(self.pretrained, self.pretrained_prefix)
+        try:
+            self.backbone.load_state_dict(state_dict)
+        except RuntimeError as error:
+            raise RuntimeError(
+                f'{self.pretrained} does not hold {type(self.backbone).__name__} weights matching '
+                f'the config (in a Runner checkpoint, the network is read under '
+                f'pretrained_prefix={self.pretrained_prefix!r}): {error}') from error
+
+    def _check_output(self, out: torch.Tensor, expected: tuple) -> torch.Tensor:
+        if tuple(out.shape) != expected:
+            raise RuntimeError(
+                f'{type(self.backbone).__name__} returned {tuple(out.shape)} where '
+                f'{type(self).__name__} expects {expected}: check its upscale factor / channels '
+                'in the config, or set size_divisor if it needs inputs of a multiple size')
+        return out
+
+
+@MODELS.register_module()
+class SpatialUpsampler(PretrainedBackbone):
+    """M_S: ``(N, 3, h, w)`` LR images -> ``(N, 3, s*h, s*w)``, Eq. 1.
+
+    Wraps any single-image SR network of the registry that maps ``(N, C, h, w)`` images in [0, 1]
+    to ``(N, C, s*h, s*w)``: MMagic's ``EDSRNet``, ``RDNNet``, ``SRCNNNet``, ``MSRResNet``... or
+    :class:`ESPCNNet`. With ``colour='y'`` the network sees only the BT.601 luma (``in_channels=1``)
+    and the chroma is upsampled bicubically, as the DSFN authors run ESPCN.
+
+    Args:
+        backbone (dict): The SR network.
+        scale (int): Its upsampling factor. Default: 2.
+        colour (str): ``'rgb'`` (the network sees RGB) or ``'y'``. Default: 'rgb'.
+        **kwargs: :class:`PretrainedBackbone` arguments (``size_divisor``, ``pretrained``...).
+    """
+
+    def __init__(self, backbone: dict, scale: int = 2, colour: str = 'rgb', **kwargs):
+        super().__init__(backbone, **kwargs)
+        if colour not in ('rgb', 'y'):
+            raise ValueError(f"colour must be 'rgb' or 'y', got {colour!r}")
+        self.scale = int(scale)
+        self.colour = colour
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """``(N, 3, h, w)`` in [0, 1] -> ``(N, 3, s*h, s*w)``."""
+        n, c, h, w = x.shape
+        size = (h * self.scale, w * self.scale)
+        if self.colour == 'y':
+            ycbcr = rgb_to_ycbcr(x)
+            luma = self._upsample(ycbcr[:, :1], size)
+            chroma = F.interpolate(ycbcr[:, 1:], size=size, mode='bicubic', align_corners=False)
+            return ycbcr_to_rgb(torch.cat([luma, chroma], dim=1))
+        return self._upsample(x, size)
+
+    def _upsample(self, x: torch.Tensor, size: tuple) -> torch.Tensor:
+        padded = pad_to_multiple(x, self.size_divisor)
+        out = self._check_output(
+            self.backbone(padded),
+            (*x.shape[:2], padded.size(-2) * self.scale, padded.size(-1) * self.scale))
+        return out[..., :size[0], :size[1]]
+
+
+@MODELS.register_module()
+class TemporalUpsampler(PretrainedBackbone):
+    """M_T: two frames ``(N, 2, 3, H, W)`` -> the frame at time ``t`` between them, Eq. 2.
+
+    Wraps any frame interpolation network of the registry that maps ``(N, 2, C, H, W)`` to
+    ``(N, C, H, W)`` (or ``(N, 1, C, H, W)``): MMagic's ``CAINNet``, ``FLAVRNet``
+    (``num_input_frames=2, num_output_frames=1``), ``TOFlowVFINet``, or :class:`SuperSloMoNet`.
+    Inputs are copied first (``CAINNet`` normalises its input in place) and padded to
+    ``size_divisor`` (``CAINNet``: ``2**depth``, ``TOFlowVFINet``: 16, ``FLAVRNet``: 8 per
+    encoder level, ``SuperSloMoNet`` pads itself).
+
+    Args:
+        backbone (dict): The interpolation network.
+        time_arg (str, optional): Keyword through which the network takes ``t``
+            (``'t'`` for :class:`SuperSloMoNet`); None for networks that only give the midpoint,
+            which then refuse any other ``t``. Default: None.
+        **kwargs: :class:`PretrainedBackbone` arguments (``size_divisor``, ``pretrained``...).
+    """
+
+    def __init__(self, backbone: dict, time_arg: Optional[str] = None, **kwargs):
+        super().__init__(backbone, **kwargs)
+        self.time_arg = time_arg
+
+    def forward(self, pair: torch.Tensor, t: float = 0.5) -> torch.Tensor:
+        """``(N, 2, 3, H, W)`` -> ``(N, 3, H, W)`` at time ``t`` in (0, 1)."""
+        if pair.dim() != 5 or pair.size(1) != 2:
+            raise ValueError(f'M_T takes frame pairs (N, 2, C, H, W), got {tuple(pair.shape)}')
+        kwargs = {}
+        if self.time_arg is not None:
+            kwargs[self.time_arg] = t
+        elif abs(t - 0.5) > 1e-6:
+            raise ValueError(
+                f'{type(self.backbone).__name__} only interpolates the midpoint, asked for '
+                f't={t}: use times=(0.5,), or a network taking t (time_arg)')
+        n, _, c, h, w = pair.shape
+        padded = pad_to_multiple(pair.clone(), self.size_divisor)
+        out = self.backbone(padded, **kwargs)
+        if out.dim() == 5:
+            out = out.squeeze(1)
+        return self._check_output(out, (n, c, *padded.shape[-2:]))[..., :h, :w]
