@@ -6,6 +6,8 @@ import torch
 from mmagic.registry import MODELS
 from mmengine.model import BaseModule
 
+from mmstvsr.utils.temporal import interleave
+
 STREAMS = ('st', 'ts')
 
 
@@ -99,18 +101,6 @@ class SpaceTimeCascadeNet(BaseModule):
             results[key] = stacked.view(b, -1, *stacked.shape[2:])
         return results
 
-    @staticmethod
-    def interleave(hr_keys: torch.Tensor, mids: torch.Tensor) -> torch.Tensor:
-        """Output sequence ``(B, T + (T - 1) K, ...)`` from key frames ``(B, T, ...)`` and
-        gap-major intermediate frames ``(B, (T - 1) K, ...)``."""
-        t = hr_keys.size(1)
-        k = mids.size(1) // (t - 1)
-        pieces = []
-        for i in range(t):
-            pieces.append(hr_keys[:, i:i + 1])
-            pieces.append(mids[:, i * k:(i + 1) * k])
-        return torch.cat(pieces, dim=1)
-
     def forward(self, lrs: torch.Tensor, times: torch.Tensor, return_aux: bool = False):
         """Space-time upsampling.
 
@@ -124,7 +114,11 @@ class SpaceTimeCascadeNet(BaseModule):
             Tensor | dict: HR frames ``(B, T + (T - 1) K, 3, H, W)``, or the dict.
         """
         out = self.upsample(lrs, times)
-        out['frames'] = self.interleave(out['hr_keys'], self.final_mids(out))
+        taus = times.tolist()
+        mids = self.final_mids(out)  # gap-major: gap i, time k at i * K + k
+        frames = interleave(lrs.size(1), taus, lambda i: out['hr_keys'][:, i],
+                            lambda i, tau: mids[:, i * len(taus) + taus.index(tau)])
+        out['frames'] = torch.stack(frames, dim=1)
         return out if return_aux else out['frames']
 
     def final_mids(self, out: Dict[str, torch.Tensor]) -> torch.Tensor:
