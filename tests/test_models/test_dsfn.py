@@ -62,6 +62,16 @@ def test_espcn_layout_and_shape():
     assert out.shape == (2, 1, 18, 22) and 0 <= out.min() and out.max() <= 1
 
 
+def test_refinement_has_the_authors_layout():
+    # the authors' MultipleBasicBlock_4: 7x7 conv + ReLU, three BasicBlocks whose 3x3 convs have
+    # no bias, 3x3 conv to RGB
+    net = MODELS.build(dict(type='RefinementModule'))
+    expected = _conv_params(3, 128, 7) + 3 * 2 * 128 * 128 * 9 + _conv_params(128, 3, 3)
+    assert sum(p.numel() for p in net.parameters()) == expected
+    blocks = [m for m in net.body if hasattr(m, 'conv1')]
+    assert len(blocks) == 3 and all(b.conv1.bias is None and b.conv2.bias is None for b in blocks)
+
+
 def test_ycbcr_round_trip_and_luma_of_the_metric():
     x = torch.rand(2, 3, 5, 6)
     torch.testing.assert_close(ycbcr_to_rgb(rgb_to_ycbcr(x)), x, atol=1e-5, rtol=0)

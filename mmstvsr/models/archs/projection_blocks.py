@@ -61,7 +61,8 @@ def build_activation(act_type: Optional[str]) -> nn.Module:
 def kaiming_init(layer: nn.Module) -> None:
     """Kaiming-normal weight (fan-in, ReLU gain) and zero bias, as the authors initialise."""
     nn.init.kaiming_normal_(layer.weight)
-    nn.init.zeros_(layer.bias)
+    if layer.bias is not None:
+        nn.init.zeros_(layer.bias)
 
 
 class ConvBlock(nn.Module):
@@ -137,23 +138,33 @@ class DeconvBlock(nn.Module):
 
 
 class ResBlock(nn.Module):
-    """Residual block of DBPN, RBPN, STARnet and STINet: ``act(conv2(act(conv1(x))) + x)``.
+    """Residual block without normalisation: ``act(conv2(act(conv1(x))) + x)``.
 
-    Both activations are the same module, so a PReLU block has one learned slope. 3x3 convolutions,
-    no normalisation.
+    Both activations are the same module, so a PReLU block has one learned slope. 3x3
+    convolutions. The defaults are the blocks of DBPN, RBPN, STARnet and STINet (biases,
+    Kaiming-normal init); ``bias=False, kaiming=False`` is the ``BasicBlock`` of the DSFN
+    authors' refinement network (no biases, PyTorch's default init).
 
     Args:
         channels (int): Input and output channels.
         act_type (str | None): Activation, see :func:`build_activation`. Default: 'prelu'.
+        bias (bool): Convolutions with biases. Default: True.
+        kaiming (bool): Kaiming-normal init (:func:`kaiming_init`) instead of PyTorch's default.
+            Default: True.
     """
 
-    def __init__(self, channels: int, act_type: Optional[str] = 'prelu'):
+    def __init__(self,
+                 channels: int,
+                 act_type: Optional[str] = 'prelu',
+                 bias: bool = True,
+                 kaiming: bool = True):
         super().__init__()
-        self.conv1 = nn.Conv2d(channels, channels, 3, 1, 1)
-        self.conv2 = nn.Conv2d(channels, channels, 3, 1, 1)
+        self.conv1 = nn.Conv2d(channels, channels, 3, 1, 1, bias=bias)
+        self.conv2 = nn.Conv2d(channels, channels, 3, 1, 1, bias=bias)
         self.act = build_activation(act_type)
-        kaiming_init(self.conv1)
-        kaiming_init(self.conv2)
+        if kaiming:
+            kaiming_init(self.conv1)
+            kaiming_init(self.conv2)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Forward.

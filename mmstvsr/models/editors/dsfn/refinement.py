@@ -10,9 +10,9 @@ from mmstvsr.models.archs import ResBlock
 class RefinementModule(nn.Module):
     """Residual refinement of the fused frame, Eq. 10: ``H_R = R(H_F) + H_F``.
 
-    ``R``: a 7x7 convolution with ReLU, ``num_blocks`` residual blocks without normalisation
-    (``relu(conv(relu(conv(x))) + x)``, no up- or downsampling) and a 3x3 convolution back to the
-    image channels, with ``mid_channels`` 128 and PyTorch's default initialisation as the
+    ``R``: a 7x7 convolution with ReLU, ``num_blocks`` residual blocks without normalisation or
+    biases (``relu(conv(relu(conv(x))) + x)``, no up- or downsampling) and a 3x3 convolution back
+    to the image channels, with ``mid_channels`` 128 and PyTorch's default initialisation as the
     authors' code.
 
     Args:
@@ -25,7 +25,10 @@ class RefinementModule(nn.Module):
         super().__init__()
         self.body = nn.Sequential(
             nn.Conv2d(channels, mid_channels, 7, padding=3), nn.ReLU(inplace=True),
-            *[ResBlock(mid_channels, act_type='relu') for _ in range(num_blocks)],
+            *[
+                ResBlock(mid_channels, act_type='relu', bias=False, kaiming=False)
+                for _ in range(num_blocks)
+            ],
             nn.Conv2d(mid_channels, channels, 3, padding=1))
 
     def forward(self, hr_fused: torch.Tensor) -> torch.Tensor:
