@@ -12,16 +12,14 @@ import argparse
 import csv
 import io
 import json
-import os
 import os.path as osp
 import sys
 
-from mmengine.config import DictAction
 from mmengine.dist import is_main_process
 from mmengine.runner import Runner
 
 from mmstvsr.utils.files import atomic_output
-from mmstvsr.utils.launch import load_run_config
+from mmstvsr.utils.launch import load_run_config, parse_launch_args
 
 
 def parse_args():
@@ -35,22 +33,7 @@ def parse_args():
         'the per-clip table also goes to a CSV file of the same name')
     parser.add_argument('--save-frames', help='folder to save the predicted HR frames to')
     parser.add_argument('--work-dir', help='the dir to save logs')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings in the config, key=value pairs, e.g. '
-        'test_dataloader.dataset.data_root=data/vimeo_septuplet')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
-    return args
+    return parse_launch_args(parser, 'test_dataloader.dataset.data_root=data/vimeo_septuplet')
 
 
 def write_atomic(path: str, text: str) -> None:

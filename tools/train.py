@@ -8,10 +8,9 @@ import os
 import sys
 
 import torch
-from mmengine.config import DictAction
 from mmengine.runner import Runner
 
-from mmstvsr.utils.launch import load_run_config
+from mmstvsr.utils.launch import load_run_config, parse_launch_args
 
 
 def parse_args():
@@ -27,22 +26,7 @@ def parse_args():
         'the work dir')
     parser.add_argument(
         '--amp', action='store_true', help='enable automatic mixed precision training')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings in the config, key=value pairs, e.g. '
-        'train_dataloader.dataset.data_root=data/vimeo_septuplet')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
-    return args
+    return parse_launch_args(parser, 'train_dataloader.dataset.data_root=data/vimeo_septuplet')
 
 
 def main():

@@ -1,11 +1,43 @@
-"""Config handling shared by ``tools/train.py`` and ``tools/test.py``."""
+"""Command line and config handling shared by ``tools/train.py`` and ``tools/test.py``."""
+import argparse
+import os
 import os.path as osp
 from typing import Optional
 
 import torch
 import torch.distributed as dist
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 from mmengine.logging import print_log
+
+
+def parse_launch_args(parser: argparse.ArgumentParser,
+                      example_override: str) -> argparse.Namespace:
+    """Add MMagic's ``--cfg-options``, ``--launcher`` and ``--local-rank`` flags and parse.
+
+    ``LOCAL_RANK`` is exported from ``--local-rank`` when the launcher has not set it.
+
+    Args:
+        parser (ArgumentParser): The tool's parser with its own arguments.
+        example_override (str): A ``key=value`` shown in ``--cfg-options``' help.
+
+    Returns:
+        Namespace: The parsed arguments.
+    """
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help=f'override settings in the config, key=value pairs, e.g. {example_override}')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
 
 
 def load_run_config(config: str,
