@@ -2,11 +2,4 @@
 # F and R trained (stage 2).
 _base_ = ['./dsfn-stage2_edsr-superslomo_x2_1xb24-50e_vimeo-triplet.py']
 
-model = dict(
-    generator=dict(
-        temporal=dict(
-            _delete_=True,
-            type='TemporalUpsampler',
-            backbone={{_base_.cain}},
-            size_divisor=8,
-            pretrained={{_base_.cain_weights}})))
+model = dict(generator=dict(temporal=dict(_base_.cain_upsampler, _delete_=True)))

@@ -10,10 +10,5 @@ stage1 = 'work_dirs/dsfn-stage1_espcn-superslomo_x2_1xb24-50e_vimeo-triplet/epoc
 load_from = None
 model = dict(
     generator=dict(
-        spatial=dict(
-            _delete_=True,
-            type='SpatialUpsampler',
-            backbone={{_base_.edsr_x2}},
-            scale=2,
-            pretrained={{_base_.edsr_x2_weights}}),
+        spatial=dict(_base_.edsr_x2_upsampler, _delete_=True),
         temporal=dict(pretrained=stage1, pretrained_prefix='generator.temporal.backbone.')))

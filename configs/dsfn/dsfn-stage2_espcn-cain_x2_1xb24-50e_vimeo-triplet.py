@@ -10,9 +10,4 @@ load_from = None
 model = dict(
     generator=dict(
         spatial=dict(pretrained=stage1, pretrained_prefix='generator.spatial.backbone.'),
-        temporal=dict(
-            _delete_=True,
-            type='TemporalUpsampler',
-            backbone={{_base_.cain}},
-            size_divisor=8,
-            pretrained={{_base_.cain_weights}})))
+        temporal=dict(_base_.cain_upsampler, _delete_=True)))
