@@ -150,3 +150,36 @@ def test_default_model_beats_the_classical_baseline_on_held_out_clips(tmp_path):
     for metric in ('Y-PSNR', 'Y-SSIM', 'RGB-PSNR'):
         assert results['default']['metrics'][metric] > results['baseline']['metrics'][metric]
     assert results['default']['metrics']['Y-PSNR'] > results['baseline']['metrics']['Y-PSNR'] + 0.5
+
+
+def test_stinet_tiny_recipe_chains_each_run_from_the_last_checkpoint_of_the_one_before():
+    """tools/stinet_tiny_recipe.sh --dry-run: every continuation loads the checkpoint the run
+    before it ends with (its max_iters), and the tests score the last run's end."""
+    import argparse
+    import shlex
+
+    from mmengine.config import Config, DictAction
+
+    res = subprocess.run(['bash', 'tools/stinet_tiny_recipe.sh', '--dry-run'], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0, res.stderr
+    parser = argparse.ArgumentParser()
+    parser.add_argument('tool')
+    parser.add_argument('config')
+    parser.add_argument('checkpoint', nargs='?')
+    parser.add_argument('--work-dir')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={})
+    commands = [parser.parse_args(shlex.split(line[2:])[1:])
+                for line in res.stdout.splitlines() if line.startswith('+ ')]
+    trains = [c for c in commands if c.tool == 'tools/train.py']
+    tests = [c for c in commands if c.tool == 'tools/test.py']
+    assert len(trains) >= 2 and len(tests) == 3
+    last = None
+    for cmd in trains:
+        cfg = Config.fromfile(osp.join(ROOT, cmd.config))
+        cfg.merge_from_dict(cmd.cfg_options)
+        if last is not None:
+            assert cfg.load_from == last
+        # CheckpointHook saves the last iteration whatever its interval
+        last = f'{cmd.work_dir}/iter_{cfg.train_cfg.max_iters}.pth'
+    assert {c.checkpoint for c in tests} == {last}
