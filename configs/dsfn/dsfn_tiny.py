@@ -7,7 +7,10 @@
 # all 7 out, compared with configs/baselines/bicubic-flow_x2_vimeo-septuplet.py.
 #   python tools/train.py configs/dsfn/dsfn_tiny.py
 #   python tools/test.py configs/dsfn/dsfn_tiny.py work_dirs/dsfn_tiny/iter_800.pth
-_base_ = ['./dsfn_espcn-superslomo_x2_1xb24-50e_vimeo-triplet.py']
+_base_ = [
+    './dsfn_espcn-superslomo_x2_1xb24-50e_vimeo-triplet.py',
+    '../_base_/datasets/vimeo90k_bundled_clips.py'
+]
 
 load_from = None
 model = dict(
@@ -16,7 +19,6 @@ model = dict(
         fusion=dict(base_channels=8, num_levels=4),
         refinement=dict(mid_channels=32)))
 
-bundled_data = 'tests/data/vimeo_septuplet'
 tiny_train_pipeline = [
     dict(type='LoadImageFromFile', key='gt', channel_order='rgb'),
     dict(type='MATLABBicubicDownsample', scale=2),
@@ -26,28 +28,18 @@ tiny_train_pipeline = [
     dict(type='TemporalReverse', keys=['img', 'gt'], reverse_ratio=0.5),
     dict(type='PackInputs', meta_keys=['key', 'clip', 'input_indices']),
 ]
-
-
-def triplets(first):
-    names = [f'im{first + i}.png' for i in range(3)]
-    return dict(type='VimeoTripletDataset', data_root=bundled_data,
-                ann_file='mini_trainlist.txt', frame_names=names, pipeline=tiny_train_pipeline)
-
-
 train_dataloader = dict(
     _delete_=True,
     batch_size=4,
     num_workers=0,
     sampler=dict(type='InfiniteSampler', shuffle=True),
-    dataset=dict(type='ConcatDataset', datasets=[triplets(1), triplets(3), triplets(5)]))
+    dataset=dict(
+        type='ConcatDataset',
+        datasets=[dict(triplets, pipeline=tiny_train_pipeline)
+                  for triplets in _base_.bundled_train_triplets]))
 val_dataloader = dict(
     num_workers=0,
-    dataset=dict(
-        type='VimeoSeptupletDataset',
-        data_root=bundled_data,
-        ann_file='sep_testlist.txt',
-        frame_names=[f'im{i}.png' for i in range(1, 8)],
-        input_indices=[0, 2, 4, 6]))
+    dataset=_base_.bundled_test_septuplets)
 test_dataloader = val_dataloader
 # all 7 frames scored, as the baseline
 val_evaluator = [dict(type='STVSRMetric')]

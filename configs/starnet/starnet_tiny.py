@@ -7,7 +7,10 @@
 # estimates).
 #   python tools/train.py configs/starnet/starnet_tiny.py
 #   python tools/test.py configs/starnet/starnet_tiny.py work_dirs/starnet_tiny/iter_600.pth
-_base_ = ['./starnet_x4_1xb10-70e_vimeo-triplet.py']
+_base_ = [
+    './starnet_x4_1xb10-70e_vimeo-triplet.py',
+    '../_base_/datasets/vimeo90k_bundled_clips.py'
+]
 
 model = dict(
     generator=dict(
@@ -21,7 +24,6 @@ model = dict(
         # outputs start ~20-100x off the image range, which a short run cannot undo
         res_init_scale=0.1))
 
-bundled_data = 'tests/data/vimeo_septuplet'
 tiny_train_pipeline = [
     dict(type='LoadImageFromFile', key='gt', channel_order='rgb'),
     dict(type='MATLABBicubicDownsample', scale=4),
@@ -33,20 +35,15 @@ tiny_train_pipeline = [
     dict(type='PackInputs', meta_keys=['key', 'clip', 'input_indices'],
          data_keys=['flow_fwd', 'flow_bwd', 'flow_fwd_gt', 'flow_bwd_gt']),
 ]
-
-
-def triplets(first):
-    names = [f'im{first + i}.png' for i in range(3)]
-    return dict(type='VimeoTripletDataset', data_root=bundled_data,
-                ann_file='mini_trainlist.txt', frame_names=names, pipeline=tiny_train_pipeline)
-
-
 train_dataloader = dict(
     _delete_=True,
     batch_size=4,
     num_workers=0,
     sampler=dict(type='InfiniteSampler', shuffle=True),
-    dataset=dict(type='ConcatDataset', datasets=[triplets(1), triplets(3), triplets(5)]))
+    dataset=dict(
+        type='ConcatDataset',
+        datasets=[dict(triplets, pipeline=tiny_train_pipeline)
+                  for triplets in _base_.bundled_train_triplets]))
 septuplet_test_pipeline = [
     dict(type='LoadImageFromFile', key='gt', channel_order='rgb'),
     dict(type='MATLABBicubicDownsample', scale=4),
@@ -57,13 +54,7 @@ septuplet_test_pipeline = [
 val_dataloader = dict(
     num_workers=0,
     persistent_workers=False,
-    dataset=dict(
-        type='VimeoSeptupletDataset',
-        data_root=bundled_data,
-        ann_file='sep_testlist.txt',
-        frame_names=[f'im{i}.png' for i in range(1, 8)],
-        input_indices=[0, 2, 4, 6],
-        pipeline=septuplet_test_pipeline))
+    dataset=dict(_base_.bundled_test_septuplets, pipeline=septuplet_test_pipeline))
 test_dataloader = val_dataloader
 
 train_cfg = dict(_delete_=True, type='IterBasedTrainLoop', max_iters=600, val_interval=600)
