@@ -6,7 +6,7 @@
 # checkpoints/stinet-tiny-s-sr_x4_bundled.pth. Stage 2 trains the rest with it frozen, and the
 # continuation config chains more runs, each from the last checkpoint of the one before (a fresh
 # optimiser each time). A run whose last checkpoint exists is skipped, so an interrupted chain
-# picks up where it stopped. About 6 hours on 2 CPU cores.
+# picks up where it stopped. About 8 hours on 2 CPU cores.
 #
 # Usage: bash tools/stinet_tiny_recipe.sh [--dry-run]
 #        PYTHON=python bash tools/stinet_tiny_recipe.sh
@@ -49,10 +49,13 @@ train "$CONT" "$WORK-cont2" iter_2000.pth --cfg-options load_from="$WORK-cont/it
 train "$CONT" "$WORK-cont3" iter_2000.pth --cfg-options load_from="$WORK-cont2/iter_2000.pth"
 train "$CONT" "$WORK-cont4" iter_700.pth --cfg-options load_from="$WORK-cont3/iter_2000.pth" \
   train_cfg.max_iters=700 train_cfg.val_interval=700 'param_scheduler.milestones=[450,600]'
-train "$CONT" "$WORK-cont5" iter_2000.pth --cfg-options load_from="$WORK-cont4/iter_700.pth" \
-  optim_wrapper.optimizer.lr=1e-4 train_cfg.val_interval=500 'param_scheduler.milestones=[1600,1850]'
+# 500 iterations at a constant 1e-4 (the milestones lie past the end)
+train "$CONT" "$WORK-cont5" iter_500.pth --cfg-options load_from="$WORK-cont4/iter_700.pth" \
+  optim_wrapper.optimizer.lr=1e-4 train_cfg.max_iters=500 train_cfg.val_interval=500
+train "$CONT" "$WORK-cont6" iter_700.pth --cfg-options load_from="$WORK-cont5/iter_500.pth" \
+  train_cfg.max_iters=700 train_cfg.val_interval=700 'param_scheduler.milestones=[450,600]'
 
-FINAL="$WORK-cont5/iter_2000.pth"
+FINAL="$WORK-cont6/iter_700.pth"
 run "$PY" tools/test.py "$CONT" "$FINAL"
 for frames in '[0,2,4,6]' '[1,3,5]'; do
   run "$PY" tools/test.py "$CONT" "$FINAL" --cfg-options "test_evaluator.0.frames=$frames"
