@@ -1,9 +1,12 @@
-"""End-to-end runs of tools/test.py, tools/train.py and tools/dist_train.sh on real frames."""
+"""End-to-end runs of tools/test.py, tools/train.py, tools/dist_train.sh and the tiny STINet recipe
+(dry run) on real frames."""
+import argparse
 import csv
 import json
 import os
 import os.path as osp
 import re
+import shlex
 import signal
 import subprocess
 import sys
@@ -12,6 +15,7 @@ import time
 import cv2
 import pytest
 import torch
+from mmengine.config import Config, DictAction
 from mmengine.runner.checkpoint import _load_checkpoint
 
 import mmstvsr  # noqa: F401  (installs the checkpoint loader)
@@ -155,11 +159,6 @@ def test_default_model_beats_the_classical_baseline_on_held_out_clips(tmp_path):
 def test_stinet_tiny_recipe_chains_each_run_from_the_last_checkpoint_of_the_one_before():
     """tools/stinet_tiny_recipe.sh --dry-run: every continuation loads the checkpoint the run
     before it ends with (its max_iters), and the tests score the last run's end."""
-    import argparse
-    import shlex
-
-    from mmengine.config import Config, DictAction
-
     res = subprocess.run(['bash', 'tools/stinet_tiny_recipe.sh', '--dry-run'], cwd=ROOT,
                          capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr
