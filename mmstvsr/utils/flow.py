@@ -1,4 +1,7 @@
-"""Farneback optical flow, computed as the STINet authors compute it."""
+"""Optical flow between frames: OpenCV Farneback (as the STINet authors compute it) and Ce Liu's
+coarse-to-fine flow through the ``pyflow`` extension (as the STARnet authors compute it)."""
+import math
+
 import cv2
 import numpy as np
 import torch
@@ -68,22 +71,109 @@ def farneback_flow(prev, nxt, channel_order='bgr'):
     return flow.astype(np.float32, copy=False)
 
 
-def neighbour_flows(frames, channel_order='bgr'):
-    """Forward and backward Farneback flows between consecutive frames.
+#: Arguments of pyflow's ``coarse2fine_flow`` after the two frames, as the STARnet authors set
+#: them (``get_flow`` in their ``dataset.py``): alpha=0.012 (smoothness), ratio=0.75 (pyramid
+#: downsampling), minWidth=20 (coarsest level), nOuterFPIterations=7, nInnerFPIterations=1,
+#: nSORIterations=30, colType=0 (RGB).
+PYFLOW_PARAMS = (0.012, 0.75, 20, 7, 1, 30, 0)
+#: Narrowest frame pyflow takes with :data:`PYFLOW_PARAMS`: below ``minWidth / ratio`` pixels its
+#: pyramid gets no level and the extension crashes the process (measured: width 26 crashes, 27
+#: works; the height does not matter).
+PYFLOW_MIN_WIDTH = math.ceil(PYFLOW_PARAMS[2] / PYFLOW_PARAMS[1])
+#: How to install the optional ``pyflow`` extension (it is not on PyPI).
+PYFLOW_INSTALL = ('pip install cython && pip install --no-build-isolation '
+                  'git+https://github.com/pathak22/pyflow.git')
+
+
+def _import_pyflow():
+    """The ``pyflow`` extension, or an ImportError that says how to install it."""
+    try:
+        import pyflow
+    except ImportError as err:
+        raise ImportError("the STARnet authors' flows need the pyflow extension (Ce Liu's "
+                          f'coarse-to-fine flow), which is not installed: {PYFLOW_INSTALL}; or '
+                          "use Farneback flows (dict(type='FarnebackFlow')), the substitute") \
+            from err
+    return pyflow
+
+
+def pyflow_flow(prev, nxt, channel_order='bgr'):
+    """Dense optical flow from ``prev`` to ``nxt`` with Ce Liu's coarse-to-fine variational flow.
+
+    The STARnet authors' flow (``get_flow`` in their ``dataset.py``): pyflow's
+    ``coarse2fine_flow`` on RGB frames as float64 in [0, 1], with :data:`PYFLOW_PARAMS`. It needs
+    the ``pyflow`` extension (pathak22/pyflow, see :data:`PYFLOW_INSTALL`); :func:`farneback_flow`
+    is the substitute that needs nothing more.
+
+    Args:
+        prev (np.ndarray): First frame ``(H, W, 3)``, uint8 or float in [0, 255].
+        nxt (np.ndarray): Second frame, same shape as ``prev``.
+        channel_order (str): 'bgr' or 'rgb', channel order of the frames. Default: 'bgr'.
+
+    Returns:
+        np.ndarray: ``(H, W, 2)`` float32 flow ``(u, v)`` in pixels, as :func:`farneback_flow`.
+
+    Raises:
+        ImportError: ``pyflow`` is not installed; the message names the install command.
+    """
+    pyflow = _import_pyflow()
+    if channel_order not in _TO_GRAY:
+        raise ValueError(f"channel_order must be 'bgr' or 'rgb', got {channel_order!r}")
+    if prev.shape != nxt.shape or prev.ndim != 3 or prev.shape[2] != 3:
+        raise ValueError(f'pyflow takes two (H, W, 3) frames, got {prev.shape} and {nxt.shape}')
+    if prev.shape[1] < PYFLOW_MIN_WIDTH:
+        raise ValueError(f'pyflow needs frames at least {PYFLOW_MIN_WIDTH} pixels wide (it '
+                         f'crashes on narrower ones), got {prev.shape[1]}: use Farneback flows')
+
+    def rgb01(img):
+        img = img[..., ::-1] if channel_order == 'bgr' else img
+        return np.ascontiguousarray(img, dtype=np.float64) / 255.
+
+    u, v, _ = pyflow.coarse2fine_flow(rgb01(prev), rgb01(nxt), *PYFLOW_PARAMS)
+    return np.stack([u, v], axis=2).astype(np.float32)
+
+
+#: Flow methods by name, for :func:`neighbour_flows` and the flow transforms.
+FLOW_METHODS = {'farneback': farneback_flow, 'pyflow': pyflow_flow}
+
+
+def flow_method(name, check_installed=False):
+    """The flow function called ``name`` in :data:`FLOW_METHODS`.
+
+    Args:
+        name (str): 'farneback' or 'pyflow'.
+        check_installed (bool): Also import what the method needs now (the ``pyflow``
+            extension), so that a missing one is reported before any work. Default: False.
+
+    Raises:
+        ValueError: Unknown name.
+        ImportError: ``check_installed`` and the method's extension is missing.
+    """
+    if name not in FLOW_METHODS:
+        raise ValueError(f'unknown flow method {name!r}: choose one of {sorted(FLOW_METHODS)}')
+    if check_installed and name == 'pyflow':
+        _import_pyflow()
+    return FLOW_METHODS[name]
+
+
+def neighbour_flows(frames, channel_order='bgr', method='farneback'):
+    """Forward and backward flows between consecutive frames.
 
     Args:
         frames (Sequence[np.ndarray]): T >= 2 frames, each as accepted by
             :func:`farneback_flow`.
         channel_order (str): 'bgr' or 'rgb' for colour frames.
+        method (str): A name in :data:`FLOW_METHODS`. Default: 'farneback'.
 
     Returns:
         tuple[torch.Tensor, torch.Tensor]: float32 ``(T - 1, 2, H, W)``
         forward flows (frame i to i + 1) and backward flows (i + 1 to i),
         channels ``(u, v)``.
     """
+    flow = flow_method(method)
     pairs = list(zip(frames[:-1], frames[1:]))
-    forward = [farneback_flow(a, b, channel_order) for a, b in pairs]
-    backward = [farneback_flow(b, a, channel_order) for a, b in pairs]
+    forward = [flow(a, b, channel_order) for a, b in pairs]
+    backward = [flow(b, a, channel_order) for a, b in pairs]
 
     def to_tensor(flows):
         return torch.from_numpy(

@@ -187,3 +187,19 @@ def test_tiny_starnet_pipeline_gives_the_flow_targets():
     assert sample.gt_img.shape == (3, 3, 128, 128)
     for key in ('flow_fwd', 'flow_bwd', 'flow_fwd_gt', 'flow_bwd_gt'):
         assert sample.get(key).shape == (1, 2, 32, 32)
+
+
+def test_channel_order_overrides_how_frames_are_read(frames):
+    """``channel_order`` reads the frames in the given order whatever they were loaded in: the
+    STINet authors' flows (RGB frames through COLOR_BGR2GRAY) differ from the true ones."""
+    rgb = [f[96:160, 160:256, ::-1].copy() for f in frames[:3]]
+    own = FarnebackFlow()(dict(img=rgb, img_channel_order='rgb'))
+    authors = FarnebackFlow(channel_order='bgr')(dict(img=rgb, img_channel_order='rgb'))
+    gray = [cv2.cvtColor(f, cv2.COLOR_BGR2GRAY) for f in rgb]  # as their dataset_STINet.py
+    np.testing.assert_array_equal(authors['flow_fwd'][1].numpy(),
+                                  farneback_flow(gray[1], gray[2]).transpose(2, 0, 1))
+    np.testing.assert_array_equal(own['flow_fwd'][1].numpy(),
+                                  farneback_flow(rgb[1], rgb[2], 'rgb').transpose(2, 0, 1))
+    assert (own['flow_fwd'] - authors['flow_fwd']).abs().max() > 0.01
+    with pytest.raises(ValueError, match="channel_order must be None, 'bgr' or 'rgb'"):
+        FarnebackFlow(channel_order='yuv')

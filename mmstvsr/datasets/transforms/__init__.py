@@ -1,9 +1,9 @@
 """Data transforms of mmstvsr, registered in MMagic's TRANSFORMS registry."""
 from .loading import LoadImageFromLMDB
 from .matlab_resize import MATLABBicubicDownsample, imresize_matlab
-from .optical_flow import FarnebackFlow, InBetweenFlows
+from .optical_flow import FarnebackFlow, InBetweenFlows, PyflowFlow
 
 __all__ = [
-    'LoadImageFromLMDB', 'MATLABBicubicDownsample', 'FarnebackFlow', 'InBetweenFlows',
+    'LoadImageFromLMDB', 'MATLABBicubicDownsample', 'FarnebackFlow', 'InBetweenFlows', 'PyflowFlow',
     'imresize_matlab'
 ]

@@ -4,7 +4,7 @@ import torch
 from mmagic.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-from mmstvsr.utils.flow import farneback_flow, neighbour_flows
+from mmstvsr.utils.flow import flow_method, neighbour_flows
 from .matlab_resize import imresize_matlab
 
 
@@ -30,14 +30,27 @@ class FarnebackFlow(BaseTransform):
             Default: 'flow_fwd'.
         backward_key (str): Key to store the backward flows in.
             Default: 'flow_bwd'.
+        channel_order (str, optional): Read colour frames as 'bgr' or 'rgb'
+            whatever order they were loaded in; None reads them in their own
+            order (``f'{key}_channel_order'``), which is right. The STINet
+            authors convert their RGB frames with ``COLOR_BGR2GRAY``
+            (``dataset_STINet.py``): ``channel_order='bgr'`` on frames loaded
+            as RGB gives their flows. Default: None.
     """
 
+    #: Name of the flow function in :data:`mmstvsr.utils.flow.FLOW_METHODS`.
+    method = 'farneback'
+
     def __init__(self, key='img', forward_key='flow_fwd',
-                 backward_key='flow_bwd'):
+                 backward_key='flow_bwd', channel_order=None):
         super().__init__()
+        if channel_order not in (None, 'bgr', 'rgb'):
+            raise ValueError("channel_order must be None, 'bgr' or 'rgb', "
+                             f'got {channel_order!r}')
         self.key = key
         self.forward_key = forward_key
         self.backward_key = backward_key
+        self.channel_order = channel_order
 
     def transform(self, results):
         """Add the forward and backward flows of ``results[key]``.
@@ -56,15 +69,29 @@ class FarnebackFlow(BaseTransform):
             raise ValueError(
                 f'FarnebackFlow needs at least 2 frames at '
                 f'results[{self.key!r}], got {len(frames)}')
-        order = results.get(f'{self.key}_channel_order', 'bgr')
+        order = self.channel_order or results.get(f'{self.key}_channel_order', 'bgr')
         results[self.forward_key], results[self.backward_key] = \
-            neighbour_flows(frames, order)
+            neighbour_flows(frames, order, self.method)
         return results
 
     def __repr__(self):
         return (f'{self.__class__.__name__}(key={self.key!r}, '
                 f'forward_key={self.forward_key!r}, '
-                f'backward_key={self.backward_key!r})')
+                f'backward_key={self.backward_key!r}, '
+                f'channel_order={self.channel_order!r})')
+
+
+@TRANSFORMS.register_module()
+class PyflowFlow(FarnebackFlow):
+    """:class:`FarnebackFlow` with Ce Liu's coarse-to-fine flow, as the STARnet authors compute it.
+
+    The flows of :func:`mmstvsr.utils.flow.pyflow_flow` (the authors' ``get_flow``, in pixels; the
+    model clips and scales them). It needs the optional ``pyflow`` extension and says how to
+    install it when it is missing; :class:`FarnebackFlow` is the substitute. Keys and arguments
+    as :class:`FarnebackFlow`.
+    """
+
+    method = 'pyflow'
 
 
 @TRANSFORMS.register_module()
@@ -90,11 +117,15 @@ class InBetweenFlows(BaseTransform):
         gt_key (str): Key of the ground-truth frames. Default: 'gt'.
         forward_key (str): Key of the forward targets. Default: 'flow_fwd_gt'.
         backward_key (str): Key of the backward targets. Default: 'flow_bwd_gt'.
+        method (str): Flow function, a name in :data:`mmstvsr.utils.flow.FLOW_METHODS`
+            ('pyflow' as the STARnet authors). Default: 'farneback'.
     """
 
     def __init__(self, lr_key='img', gt_key='gt', forward_key='flow_fwd_gt',
-                 backward_key='flow_bwd_gt'):
+                 backward_key='flow_bwd_gt', method='farneback'):
         super().__init__()
+        self.flow = flow_method(method)
+        self.method = method
         self.lr_key = lr_key
         self.gt_key = gt_key
         self.forward_key = forward_key
@@ -121,8 +152,8 @@ class InBetweenFlows(BaseTransform):
         for i in range(len(lrs) - 1):
             mid = gts[2 * i + 1] if scale == 1 else imresize_matlab(gts[2 * i + 1], 1 / scale)
             a, b = lrs[i], lrs[i + 1]
-            forward.append(farneback_flow(a, mid, order) + farneback_flow(mid, b, order))
-            backward.append(farneback_flow(b, mid, order) + farneback_flow(mid, a, order))
+            forward.append(self.flow(a, mid, order) + self.flow(mid, b, order))
+            backward.append(self.flow(b, mid, order) + self.flow(mid, a, order))
 
         def to_tensor(flows):
             return torch.from_numpy(np.ascontiguousarray(np.stack(flows).transpose(0, 3, 1, 2)))
@@ -133,4 +164,5 @@ class InBetweenFlows(BaseTransform):
 
     def __repr__(self):
         return (f'{self.__class__.__name__}(lr_key={self.lr_key!r}, gt_key={self.gt_key!r}, '
-                f'forward_key={self.forward_key!r}, backward_key={self.backward_key!r})')
+                f'forward_key={self.forward_key!r}, backward_key={self.backward_key!r}, '
+                f'method={self.method!r})')
