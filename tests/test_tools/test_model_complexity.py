@@ -4,13 +4,16 @@ import json
 import os.path as osp
 import subprocess
 import sys
+from functools import partial
 
 import pytest
 import torch
-from mmagic.models.editors.edvr.edvr_net import ModulatedDCNPack
+from mmagic.models.editors.edvr.edvr_net import ModulatedDCNPack as MMagicModulatedDCNPack
 from mmagic.registry import MODELS
 from mmengine.analysis import FlopAnalyzer
 from mmengine.config import Config
+
+from mmstvsr.models.archs.modulated_dcn import ModulatedDCNPack
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TOOL = 'tools/analysis/model_complexity.py'
@@ -120,11 +123,15 @@ def test_einsum_macs():
     assert einsum_macs('ii->i', [(3, 3)]) == 0
 
 
-def test_modulated_deformable_conv_handle():
+@pytest.mark.parametrize('pack', [MMagicModulatedDCNPack, ModulatedDCNPack])
+def test_modulated_deformable_conv_handle(pack):
+    """MMagic's pack (mmcv's operator) and ours (torchvision's) are counted alike."""
     tool = _tool_module()
-    dcn = ModulatedDCNPack(8, 8, 3, padding=1, deform_groups=2)
+    dcn = pack(8, 8, 3, padding=1, deform_groups=2)
     feat = torch.rand(1, 8, 6, 5)
-    analyzer = FlopAnalyzer(dcn, (feat, feat)).set_op_handle(tool.DCN_OP, tool.dcn_flop_jit)
+    analyzer = FlopAnalyzer(dcn, (feat, feat))
+    for op, weight_index in tool.DCN_OPS.items():
+        analyzer.set_op_handle(op, partial(tool.dcn_flop_jit, weight_index=weight_index))
     analyzer.unsupported_ops_warnings(False)
     pixels = 6 * 5
     offset_conv = pixels * 2 * 3 * 9 * 8 * 9  # 3x3 conv 8 -> deform_groups * 3 * 3x3 channels

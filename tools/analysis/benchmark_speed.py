@@ -195,7 +195,7 @@ def benchmark(args: argparse.Namespace) -> dict:
     flops = complexity.count_flops(model, args.input_shape, args.device)
     result = complexity.describe(args.config, model, args.input_shape)
     frames = result['output_shape'][0]
-    dcn_macs = flops['macs_by_operator'].get(complexity.DCN_OP.split('::', 1)[1], 0)
+    dcn_macs = complexity.dcn_macs(flops['macs_by_operator'])
 
     speed = summarize(time_model(model, args), flops['flops'])
     speed.update(

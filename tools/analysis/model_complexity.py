@@ -11,8 +11,9 @@ handles count one MAC per multiply-add of convolutions, transposed convolutions,
 matrix products, and 4 per output element of bilinear upsampling and ``grid_sample`` (flow
 warping). Two handles are added here:
 
-- mmcv's modulated deformable convolution (DCNv2, ``ModulatedDeformConv2d``, e.g. MMagic's
-  ``ModulatedDCNPack``): the MACs of the equivalent dense convolution plus 4 per bilinearly
+- modulated deformable convolution (DCNv2: torchvision's ``deform_conv2d``, which mmstvsr's
+  ``ModulatedDCNPack`` calls, and mmcv's ``ModulatedDeformConv2d``, which MMagic's calls):
+  the MACs of the equivalent dense convolution plus 4 per bilinearly
   sampled input value (``C_in * kh * kw`` per output position); the mask modulation and the
   sampling weights are not counted. Its offset/mask convolution is an ordinary counted conv.
 - ``torch.einsum`` (the MATLAB-bicubic resize of mmstvsr: one dense weight matrix per axis):
@@ -35,6 +36,7 @@ import math
 import os.path as osp
 import sys
 from collections import Counter
+from functools import partial
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
@@ -50,7 +52,9 @@ from mmstvsr.models.base_models import BaseSTVSRModel
 from mmstvsr.utils.files import atomic_output
 from mmstvsr.utils.temporal import num_output_frames
 
-DCN_OP = 'prim::PythonOp.ModulatedDeformConv2dFunction'
+#: Modulated deformable convolutions in a jit trace -> the position of their weight among the
+#: operator's tensor inputs (mmcv: input, offset, mask, weight; torchvision: input, weight, ...).
+DCN_OPS = {'prim::PythonOp.ModulatedDeformConv2dFunction': 3, 'torchvision::deform_conv2d': 1}
 BILINEAR_MACS = 4  # per sampled value, as MMEngine's grid_sample and bilinear upsample handles
 CONVENTION = ('FLOPs = 2 x MACs (one multiply-accumulate = 2 FLOPs); MACs of conv, deconv, linear, '
               'matmul, einsum (MATLAB bicubic), modulated deformable conv (dense part + 4 per '
@@ -124,19 +128,24 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 
 
 # ------------------------------------------------------------------ FLOP handles
-def dcn_flop_jit(inputs: List, outputs: List) -> int:
-    """MACs of mmcv's ``ModulatedDeformConv2dFunction`` in a jit trace.
+def dcn_flop_jit(inputs: List, outputs: List, weight_index: int = 3) -> int:
+    """MACs of a modulated deformable convolution in a jit trace (see :data:`DCN_OPS`).
 
-    Tensor inputs: input ``(N, C_in, h, w)``, offset, mask, weight ``(C_out, C_in / groups, kh,
-    kw)`` [, bias]. Dense convolution: ``prod(output) * C_in / groups * kh * kw``; bilinear
+    Tensor inputs: input ``(N, C_in, h, w)`` first, weight ``(C_out, C_in / groups, kh, kw)`` at
+    ``weight_index``. Dense convolution: ``prod(output) * C_in / groups * kh * kw``; bilinear
     sampling: :data:`BILINEAR_MACS` per sampled value, ``N * H_out * W_out * C_in * kh * kw``
     values.
     """
-    in_shape, weight_shape = get_shape(inputs[0]), get_shape(inputs[3])
+    in_shape, weight_shape = get_shape(inputs[0]), get_shape(inputs[weight_index])
     n, _, h_out, w_out = out_shape = get_shape(outputs[0])
     dense = math.prod(out_shape) * math.prod(weight_shape[1:])
     sampled = n * h_out * w_out * in_shape[1] * math.prod(weight_shape[2:])
     return dense + BILINEAR_MACS * sampled
+
+
+def dcn_macs(macs_by_operator: dict) -> int:
+    """The MACs of the deformable convolutions (:data:`DCN_OPS`) among ``macs_by_operator``."""
+    return sum(macs_by_operator.get(op.split('::', 1)[1], 0) for op in DCN_OPS)
 
 
 def einsum_macs(equation: str, shapes: Sequence[Sequence[int]]) -> int:
@@ -268,8 +277,9 @@ def count_flops(model: nn.Module, input_shape: Sequence[int],
     inputs, data_samples = make_inputs(model, input_shape, device)
     analyzer = FlopAnalyzer(TensorForward(model, data_samples), (inputs, ))
     # aten::lift_fresh only turns constants (the zero flows) into graph inputs
-    analyzer.set_op_handle(DCN_OP, dcn_flop_jit, 'aten::einsum', einsum_flop_jit,
-                           'aten::lift_fresh', None)
+    for op, weight_index in DCN_OPS.items():
+        analyzer.set_op_handle(op, partial(dcn_flop_jit, weight_index=weight_index))
+    analyzer.set_op_handle('aten::einsum', einsum_flop_jit, 'aten::lift_fresh', None)
     analyzer.unsupported_ops_warnings(False).uncalled_modules_warnings(False)
     analyzer.tracer_warnings('none')
     with torch.no_grad():

@@ -3,7 +3,8 @@ from typing import Tuple
 
 import torch
 import torch.nn as nn
-from mmagic.models.editors.edvr.edvr_net import ModulatedDCNPack
+
+from .modulated_dcn import ModulatedDCNPack
 
 
 class DeformableConvLSTMCell(nn.Module):

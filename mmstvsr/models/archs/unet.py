@@ -6,7 +6,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .padding import pad_to_multiple
+from .padding import crop_padding, pad_to_multiple
 
 
 class DoubleConv(nn.Sequential):
@@ -106,7 +106,9 @@ class SuperSloMoUNet(nn.Module):
     followed by LeakyReLU(0.1); the stem's and the output's activations are options: Super
     SloMo's flow and interpolation U-Nets have both, the DSFN authors' fusion U-Net neither.
 
-    Inputs are replicate-padded to a multiple of ``2**num_levels`` and the output cropped back.
+    Inputs are replicate-padded to a multiple of ``2**num_levels`` and the output cropped back:
+    the padding goes to the bottom and right, or, with ``centre_pad``, is split between both
+    sides (the smaller half at the top / left) as the DSFN authors pad their U-Nets' inputs.
 
     Args:
         in_channels (int): Input channels.
@@ -115,6 +117,7 @@ class SuperSloMoUNet(nn.Module):
         num_levels (int): Downsamplings. Default: 5.
         stem_act (bool): LeakyReLU after the stem convolutions. Default: True.
         out_act (bool): LeakyReLU on the output. Default: True.
+        centre_pad (bool): Centred padding instead of bottom-right. Default: False.
     """
 
     def __init__(self,
@@ -123,7 +126,8 @@ class SuperSloMoUNet(nn.Module):
                  base_channels: int = 32,
                  num_levels: int = 5,
                  stem_act: bool = True,
-                 out_act: bool = True):
+                 out_act: bool = True,
+                 centre_pad: bool = False):
         super().__init__()
         enc = [base_channels * 2**k for k in range(num_levels)]
         enc.append(enc[-1])
@@ -150,6 +154,7 @@ class SuperSloMoUNet(nn.Module):
         self.out_conv = nn.Conv2d(base_channels, out_channels, 3, padding=1)
         self.stem_act = stem_act
         self.out_act = out_act
+        self.centre_pad = centre_pad
 
     @staticmethod
     def _lrelu(x: torch.Tensor) -> torch.Tensor:
@@ -158,7 +163,7 @@ class SuperSloMoUNet(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """``(B, in_channels, H, W)`` -> ``(B, out_channels, H, W)``."""
         h, w = x.shape[-2:]
-        x = pad_to_multiple(x, self.size_divisor)
+        x = pad_to_multiple(x, self.size_divisor, self.centre_pad)
         for conv in self.stem:
             x = self._lrelu(conv(x)) if self.stem_act else conv(x)
         skips = [x]
@@ -173,4 +178,4 @@ class SuperSloMoUNet(nn.Module):
             x = self._lrelu(conv2(torch.cat([x, skips.pop()], dim=1)))
         x = self.out_conv(x)
         x = self._lrelu(x) if self.out_act else x
-        return x[..., :h, :w]
+        return crop_padding(x, (h, w), self.size_divisor, self.centre_pad)

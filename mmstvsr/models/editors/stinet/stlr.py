@@ -3,8 +3,8 @@ from typing import Optional
 
 import torch
 import torch.nn as nn
-from mmagic.models.editors.edvr.edvr_net import ModulatedDCNPack
 
+from mmstvsr.models.archs import ModulatedDCNPack
 from mmstvsr.models.archs.projection_blocks import ConvBlock, DeconvBlock, projection_kernel
 
 
