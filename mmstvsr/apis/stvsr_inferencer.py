@@ -4,15 +4,15 @@ from typing import Iterator, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import torch
-from mmagic.registry import MODELS
+from mmagic.registry import MODELS, TRANSFORMS
 from mmagic.structures import DataSample
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
-from mmengine.runner import load_checkpoint
+from mmengine.runner import CheckpointLoader
 from tqdm import tqdm
 
 from mmstvsr.models.base_models import BaseSTVSRModel
-from mmstvsr.utils.flow import batch_neighbour_flows
+from mmstvsr.utils.flow import flow_method
 from mmstvsr.utils.temporal import num_output_frames, uniform_times, window_output_slices
 from .tiling import axis_tiles, weight_sum
 from .video_io import FrameFolderSink, InferenceError, VideoFileSink, check_output, open_source
@@ -22,6 +22,8 @@ DEFAULT_WINDOW = 4
 #: Data-sample fields the inferencer computes on whole frames, as the flow pipelines do
 #: (:class:`~mmstvsr.datasets.transforms.FarnebackFlow`), so that every tile sees the same flows.
 FLOW_INPUTS = ('flow_fwd', 'flow_bwd')
+#: Test-pipeline steps that compute ``FLOW_INPUTS``; the first one found is used on the frames.
+FLOW_TRANSFORMS = ('FarnebackFlow', 'PyflowFlow')
 
 
 class Window(NamedTuple):
@@ -78,11 +80,23 @@ class STVSRInferencer:
         self.cfg = config
         self.config_name = config.filename or '<Config>'
         self.checkpoint = checkpoint
-        self.model = self._build_model(checkpoint)
+        init_default_scope(self.cfg.get('default_scope', 'mmagic'))
         self.channel_order = _input_channel_order(config)
+        self.flow_step = self._build_flow_step()
+        self.model = self._build_model(checkpoint)
+
+    def _build_flow_step(self):
+        """The flow step of the config's test pipeline, checked to run here before the model is
+        built (e.g. the STARnet authors' pyflow, an optional extension)."""
+        flow_step = TRANSFORMS.build(_flow_step(self.cfg))
+        if set(FLOW_INPUTS) <= set(self.cfg.model.get('extra_inputs', ())):
+            try:
+                flow_method(flow_step.method, check_installed=True)
+            except ImportError as err:
+                raise InferenceError(f'{self.config_name}: {err}') from err
+        return flow_step
 
     def _build_model(self, checkpoint: Optional[str]) -> BaseSTVSRModel:
-        init_default_scope(self.cfg.get('default_scope', 'mmagic'))
         model = MODELS.build(self.cfg.model)
         if not isinstance(model, BaseSTVSRModel):
             raise InferenceError(f'{self.config_name} defines a {type(model).__name__}, not a '
@@ -99,13 +113,29 @@ class STVSRInferencer:
         elif not osp.isfile(checkpoint):
             raise InferenceError(f'checkpoint not found: {checkpoint}')
         else:
-            try:
-                load_checkpoint(model, checkpoint, map_location='cpu', strict=True)
-            except RuntimeError as err:
-                raise InferenceError(f'{checkpoint} does not fit {self.config_name}: {err}; give '
-                                     'the config the checkpoint was trained with') from err
+            self._load_generator(model, checkpoint)
         model.data_preprocessor.data_keys = None  # no ground truth to convert at inference
         return model.to(self.device).eval()
+
+    def _load_generator(self, model: BaseSTVSRModel, checkpoint: str) -> None:
+        """Load the ``generator.*`` weights of ``checkpoint`` strictly into ``model.generator``.
+
+        Weights outside the generator (e.g. a perceptual loss's VGG, which a converted authors'
+        checkpoint does not hold) are not needed to predict and are not required.
+        """
+        state = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
+        state = state.get('state_dict', state) if isinstance(state, dict) else {}
+        weights = {k[len('generator.'):]: v for k, v in state.items()
+                   if isinstance(k, str) and k.startswith('generator.')}
+        if not weights and any(True for _ in model.generator.parameters()):
+            raise InferenceError(f'{checkpoint} holds no mmstvsr model weights (generator.* '
+                                 "keys): convert an authors' checkpoint with "
+                                 'tools/model_converters/<method>_to_mmstvsr.py first')
+        try:
+            model.generator.load_state_dict(weights, strict=True)
+        except RuntimeError as err:
+            raise InferenceError(f'{checkpoint} does not fit {self.config_name}: {err}; give '
+                                 'the config the checkpoint was trained with') from err
 
     @property
     def scale(self) -> int:
@@ -293,7 +323,7 @@ class STVSRInferencer:
         inputs, samples = data['inputs'], data['data_samples']
         extra = {}
         if set(FLOW_INPUTS) <= set(self.model.extra_inputs):
-            extra = dict(zip(FLOW_INPUTS, batch_neighbour_flows(inputs)))
+            extra = self._flows(lrs)
         h, w = inputs.shape[-2:]
         rows = axis_tiles(h, tile, tile_overlap, self.scale)
         cols = axis_tiles(w, tile, tile_overlap, self.scale)
@@ -310,6 +340,18 @@ class STVSRInferencer:
         canvas /= totals.to(self.device)
         canvas = self.model.data_preprocessor.destruct(canvas, samples)
         return canvas[0].round().byte().permute(0, 2, 3, 1).cpu().numpy()
+
+    def _flows(self, lrs: np.ndarray) -> dict:
+        """``FLOW_INPUTS`` of a window, ``(1, T - 1, 2, h, w)`` each, computed on the uint8 frames
+        by the flow step of the config's test pipeline, so that they equal the pipeline's.
+
+        Args:
+            lrs (np.ndarray): BGR uint8 input frames ``(T, h, w, 3)``.
+        """
+        frames = [f[..., ::-1] if self.channel_order == 'rgb' else f for f in lrs]
+        results = self.flow_step(dict(img=frames, img_channel_order=self.channel_order))
+        keys = (self.flow_step.forward_key, self.flow_step.backward_key)
+        return {name: results[key][None].to(self.device) for name, key in zip(FLOW_INPUTS, keys)}
 
     def _forward(self, inputs: torch.Tensor, extra: dict, times: Tuple[float, ...]):
         """The model's frames ``(1, T_out, 3, s*h, s*w)`` for normalised inputs
@@ -344,11 +386,23 @@ class _HeldFrames:
         return np.stack([f for i, f in self._held if i < stop])
 
 
+def _test_pipeline(cfg: Config) -> list:
+    """The config's test pipeline (empty when it has none)."""
+    loader = cfg.get('test_dataloader') or {}
+    return cfg.get('test_pipeline') or loader.get('dataset', {}).get('pipeline', [])
+
+
 def _input_channel_order(cfg: Config) -> str:
     """Channel order ('rgb' or 'bgr') in which the config's test pipeline loads frames."""
-    loader = cfg.get('test_dataloader') or {}
-    pipeline = cfg.get('test_pipeline') or loader.get('dataset', {}).get('pipeline', [])
-    for step in pipeline:
+    for step in _test_pipeline(cfg):
         if step.get('type') == 'LoadImageFromFile':
             return step.get('channel_order', 'bgr').lower()
     return 'bgr'
+
+
+def _flow_step(cfg: Config) -> dict:
+    """The flow step of the config's test pipeline; Farneback's defaults when it has none."""
+    for step in _test_pipeline(cfg):
+        if step.get('type') in FLOW_TRANSFORMS:
+            return step
+    return dict(type='FarnebackFlow')

@@ -87,6 +87,30 @@ def allow_mmengine_checkpoints() -> None:
     CheckpointLoader.register_scheme(prefixes='', loader=load_from_local, force=True)
 
 
+def load_authors_state_dict(path: str, model_name: str) -> dict:
+    """An authors' released checkpoint: a plain, non-empty state dict of tensors.
+
+    Args:
+        path (str): The file.
+        model_name (str): The model's name, for messages.
+
+    Returns:
+        dict: The state dict.
+
+    Raises:
+        ValueError: With a message for the user, when ``path`` is missing or not such a file.
+    """
+    if not osp.isfile(path):
+        raise ValueError(f'{model_name} checkpoint not found: {path}')
+    state = torch.load(path, map_location='cpu', weights_only=True)
+    if not isinstance(state, dict) or not all(torch.is_tensor(v) for v in state.values()):
+        raise ValueError(f"{path} is not a plain state dict of tensors like the authors' "
+                         f'{model_name} checkpoints')
+    if not state:
+        raise ValueError(f"{path} holds no tensors: give the authors' {model_name} checkpoint")
+    return state
+
+
 def convert_authors_checkpoint(src: str, dst: str, convert, model_name: str,
                                force: bool = False) -> int:
     """Convert an authors' released state dict to an mmstvsr checkpoint file.
@@ -107,14 +131,9 @@ def convert_authors_checkpoint(src: str, dst: str, convert, model_name: str,
         ValueError: With a message for the user, when ``src`` is missing or not such a
             checkpoint, or ``dst`` exists without ``force``.
     """
-    if not osp.isfile(src):
-        raise ValueError(f'checkpoint not found: {src}')
     if osp.exists(dst) and not force:
         raise ValueError(f'{dst} exists: pass --force to overwrite it')
-    state = torch.load(src, map_location='cpu', weights_only=True)
-    if not isinstance(state, dict) or not all(torch.is_tensor(v) for v in state.values()):
-        raise ValueError(f"{src} is not a plain state dict of tensors like the authors' "
-                         f'{model_name} checkpoints')
+    state = load_authors_state_dict(src, model_name)
     try:
         converted = convert(state)
     except KeyError as err:

@@ -115,9 +115,13 @@ def test_stinet_with_several_times_and_checkpoint_formats(tmp_path, real_frames)
     np.testing.assert_array_equal(outs[0], outs[1])
 
 
-def test_model_errors(tiny_checkpoint):
+def test_model_errors(tiny_checkpoint, tmp_path):
     with pytest.raises(InferenceError, match='learned model: give its checkpoint'):
         STVSRInferencer(TINY, device='cpu')
+    unconverted = tmp_path / 'authors.pth'
+    torch.save({'module.conv_first.weight': torch.zeros(4, 3, 3, 3)}, unconverted)
+    with pytest.raises(InferenceError, match="convert an authors' checkpoint"):
+        STVSRInferencer(TINY, str(unconverted), device='cpu')
     with pytest.raises(InferenceError, match='checkpoint not found'):
         STVSRInferencer(TINY, 'missing.pth', device='cpu')
     with pytest.raises(InferenceError, match='does not fit .*bicubic-flow'):

@@ -111,3 +111,29 @@ def test_bad_input_shapes():
         model(torch.rand(1, 3, 8, 8))
     with pytest.raises(ValueError, match='at least 2'):
         model(torch.rand(1, 1, 3, 8, 8))
+
+
+def test_models_build_without_a_default_scope():
+    """``MODELS.build(cfg.model)`` of mmstvsr configs works in a fresh interpreter that never
+    called ``init_default_scope`` (the data preprocessor is MMagic's, built by MMEngine)."""
+    import os.path as osp
+    import subprocess
+    import sys
+    root = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+    configs = ['configs/stinet/stinet-official_x4_2xb15-500k_vimeo-septuplet.py',
+               'configs/starnet/starnet_x4_1xb10-70e_vimeo-triplet.py',
+               'configs/dsfn/dsfn_espcn-superslomo_x2_1xb24-50e_vimeo-triplet.py',
+               'configs/baselines/bicubic-flow_x4_vimeo-septuplet.py']
+    code = ('import sys, mmstvsr\n'
+            'from mmagic.registry import MODELS\n'
+            'from mmengine.config import Config\n'
+            'from mmengine.registry import DefaultScope\n'
+            'assert DefaultScope.get_current_instance() is None\n'
+            'for path in sys.argv[1:]:\n'
+            '    model = MODELS.build(Config.fromfile(path).model)\n'
+            '    print(type(model.data_preprocessor).__name__)\n'
+            'assert DefaultScope.get_current_instance() is None\n')
+    res = subprocess.run([sys.executable, '-c', code, *configs], cwd=root, capture_output=True,
+                         text=True)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert res.stdout.split() == ['DataPreprocessor'] * len(configs)

@@ -209,3 +209,35 @@ def test_two_stage_tiny_recipe(tmp_path):
     assert not any(p.requires_grad for p in dbpn.parameters())
     for key, value in s_sr.generator.state_dict().items():
         torch.testing.assert_close(dbpn.state_dict()[key], value)
+
+
+@MODELS.register_module(force=True)
+class _RecordingLoss(torch.nn.Module):
+    """Test loss: keeps what it is given and returns 0."""
+
+    def forward(self, pred, target):
+        self.seen = (pred.detach(), target.detach())
+        return pred.sum() * 0
+
+
+@pytest.mark.parametrize('normalisation', ['paper', 'authors'])
+def test_perceptual_and_motion_losses_see_frames_in_unit_range(normalisation):
+    """l_per and l_mcl take RGB in [0, 1], whatever normalisation the data preprocessor applies
+    (the authors' configs normalise with ImageNet's mean and std)."""
+    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'stinet', 'stinet_tiny.py'))
+    if normalisation == 'authors':
+        cfg.model.data_preprocessor = Config.fromfile(osp.join(
+            ROOT, 'configs/_base_/models/authors_imagenet_normalisation.py'
+        )).authors_data_preprocessor
+    cfg.model.perceptual_loss = dict(type='_RecordingLoss')
+    cfg.model.motion_loss = dict(type='_RecordingLoss')
+    model = MODELS.build(cfg.model)
+    torch.manual_seed(0)
+    lrs = torch.randint(0, 256, (4, 3, 8, 8)).float()
+    gt = torch.randint(0, 256, (7, 3, 32, 32)).float()
+    sample = DataSample(gt_img=gt, metainfo=dict(img_channel_order='rgb',
+                                                 gt_channel_order='rgb'))
+    data = model.data_preprocessor(dict(inputs=[lrs], data_samples=[sample]), training=True)
+    model(data['inputs'], data['data_samples'], mode='loss')
+    for loss in (model.perceptual_loss, model.motion_loss):
+        torch.testing.assert_close(loss.seen[1], gt[None] / 255, rtol=0, atol=1e-6)

@@ -1,13 +1,28 @@
 """The space-time super-resolution model every mmstvsr method is built on."""
+from contextlib import nullcontext
 from typing import Dict, Optional, Sequence
 
 import torch
 from mmagic.models.base_models import BaseEditModel
 from mmagic.registry import MODELS
 from mmagic.structures import DataSample
+from mmengine.registry import DefaultScope
 
 from mmstvsr.models.archs.padding import pad_to_multiple
 from mmstvsr.utils.temporal import check_times, num_output_frames, window_output_slices
+
+
+def _mmagic_scope():
+    """MMagic's registry scope while a model builds its parts, unless a scope is already set.
+
+    MMEngine's ``BaseModel`` builds ``data_preprocessor`` (e.g. MMagic's ``DataPreprocessor``)
+    from MMEngine's root registry, which finds MMagic's modules only in MMagic's scope; MMagic's
+    own APIs set that scope before building. With it set here, ``MODELS.build(cfg.model)`` works
+    without a prior ``init_default_scope('mmagic')``.
+    """
+    if DefaultScope.get_current_instance() is not None:
+        return nullcontext()
+    return DefaultScope.overwrite_default_scope('mmagic')
 
 
 @MODELS.register_module()
@@ -54,13 +69,14 @@ class BaseSTVSRModel(BaseEditModel):
                  test_cfg: Optional[dict] = None,
                  init_cfg: Optional[dict] = None,
                  data_preprocessor: Optional[dict] = None):
-        super().__init__(
-            generator=generator,
-            pixel_loss=pixel_loss,
-            train_cfg=train_cfg,
-            test_cfg=test_cfg,
-            init_cfg=init_cfg,
-            data_preprocessor=data_preprocessor)
+        with _mmagic_scope():  # MMEngine's BaseModel builds the data preprocessor by scope
+            super().__init__(
+                generator=generator,
+                pixel_loss=pixel_loss,
+                train_cfg=train_cfg,
+                test_cfg=test_cfg,
+                init_cfg=init_cfg,
+                data_preprocessor=data_preprocessor)
         self.scale = int(scale)
         self.times = check_times(times)
         self.extra_inputs = tuple(extra_inputs)
@@ -186,6 +202,24 @@ class BaseSTVSRModel(BaseEditModel):
         """
         outputs = self.forward_tensor(inputs, data_samples, **kwargs)
         return dict(loss_pix=self.pixel_loss(outputs, self.target_frames(outputs, data_samples)))
+
+    def unit_range(self, frames: torch.Tensor) -> torch.Tensor:
+        """Frames in the model's space as RGB in [0, 1] (not clamped), for losses defined there.
+
+        Inverts the data preprocessor's normalisation, then divides by 255: the identity for
+        the paper-faithful configs (mean 0, std 255), the ImageNet de-normalisation for the
+        authors-compatible ones.
+
+        Args:
+            frames (Tensor): ``(B, T, C, H, W)`` as the generator outputs them.
+
+        Returns:
+            Tensor: Same shape.
+        """
+        pre = self.data_preprocessor
+        if getattr(pre, '_enable_normalize', False):
+            frames = frames * pre.std.view(-1, 1, 1) + pre.mean.view(-1, 1, 1)
+        return frames / 255.
 
     def target_frames(self, frames: torch.Tensor, data_samples: DataSample) -> torch.Tensor:
         """The ground-truth frames ``gt_img`` of the batch, checked against the prediction.

@@ -20,6 +20,8 @@ class STINet(BaseSTVSRModel):
       vs the ground truth brought down by the same MATLAB bicubic as the inputs;
     - ``l_per`` (``perceptual_loss``) and ``l_mcl`` (``motion_loss``) on the final frames, their
       weights (lambda1 = lambda2 = 0.1) inside their configs. Either can be None (e.g. "w/o MCL").
+      Both take RGB in [0, 1]: frames and ground truth are brought there from the data
+      preprocessor's normalisation (:meth:`unit_range`), whichever the config uses.
 
     Args:
         generator (dict): :class:`STINetNet` config.
@@ -65,8 +67,10 @@ class STINet(BaseSTVSRModel):
                 losses['loss_init_hr'] = self.init_loss(out['hr_init'], gt)
             if 'lr_init' in out:
                 losses['loss_init_lr'] = self.init_loss(out['lr_init'], self.downsample(gt))
+        if self.perceptual_loss is not None or self.motion_loss is not None:
+            frames, gt = self.unit_range(out['frames']), self.unit_range(gt)  # they take [0, 1]
         if self.perceptual_loss is not None:
-            losses['loss_per'] = self.perceptual_loss(out['frames'], gt)
+            losses['loss_per'] = self.perceptual_loss(frames, gt)
         if self.motion_loss is not None:
-            losses['loss_mcl'] = self.motion_loss(out['frames'], gt)
+            losses['loss_mcl'] = self.motion_loss(frames, gt)
         return losses
