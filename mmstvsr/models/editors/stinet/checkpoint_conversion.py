@@ -26,13 +26,16 @@ authors (``net_STINet.py``)                    mmstvsr :class:`STINetNet`
 ``reconstruction_l.*`` / ``reconstruction_h``  ``lr_rgb_head.*`` / ``hr_rgb_head.*``
 ``h_down_gcn.*``                               ``stgr.hr_down.*``
 ``SAG{k}.fc_neigh.weight``, ``SAG{k}.bias``    ``stgr.sage_layers.{k-1}.fc_neigh.weight``, ``.bias``
+``SAG{k}.fc_neigh.bias`` (older DGL)           ``stgr.sage_layers.{k-1}.bias``
 ``upconv1`` / ``upconv2`` / ``HRconv``         ``reconstruction.lr_head.0`` / ``.3`` / ``.6``
 ``conv_last``                                  ``reconstruction.lr_head.8``
 ``h_blending.*``                               ``reconstruction.hr_head.*``
 =============================================  ===============================================
 
 Their ``interp_l`` and ``interp_h`` hold the same shared block objects, so both key sets are in
-their state dict, as in ours.
+their state dict, as in ours. DGL's ``SAGEConv`` kept its bias inside ``fc_neigh`` in
+older releases and as its own ``bias`` since; with the ``gcn`` aggregator both compute
+``W (sum_u x_u + x_v) / (deg + 1) + b``, so either layout converts to the same network.
 """
 from typing import Dict
 
@@ -67,6 +70,7 @@ _RULES = [
     (r'reconstruction_l\.', 'lr_rgb_head.'),
     (r'reconstruction_h\.', 'hr_rgb_head.'),
     (r'h_down_gcn\.', 'stgr.hr_down.'),
+    (r'SAG(\d)\.fc_neigh\.bias$', lambda m: f'stgr.sage_layers.{int(m.group(1)) - 1}.bias'),
     (r'SAG(\d)\.', lambda m: f'stgr.sage_layers.{int(m.group(1)) - 1}.'),
     (r'upconv1\.', 'reconstruction.lr_head.0.'),
     (r'upconv2\.', 'reconstruction.lr_head.3.'),
