@@ -1,6 +1,7 @@
 """STVSRInferencer used directly on real frames: counts, windows, tiles, checkpoints, resume."""
 import os
 import os.path as osp
+import re
 
 import cv2
 import numpy as np
@@ -113,6 +114,18 @@ def test_stinet_with_several_times_and_checkpoint_formats(tmp_path, real_frames)
         frames, time_factor=3) for name in ('mmengine.pth', 'plain.pth')]
     assert outs[0].shape == (7, 128, 192, 3)
     np.testing.assert_array_equal(outs[0], outs[1])
+
+
+def test_missing_pyflow_stops_before_the_model_is_built(monkeypatch, tiny_checkpoint):
+    """The STARnet authors' configs compute pyflow flows: without the extension the inferencer
+    says how to install it (or which substitute to use) before building a 111M-parameter model."""
+    import sys
+
+    from mmstvsr.utils.flow import PYFLOW_INSTALL
+    monkeypatch.setitem(sys.modules, 'pyflow', None)
+    config = osp.join(ROOT, 'configs', 'starnet', 'starnet-authors_x4_1xb10-70e_vimeo-triplet.py')
+    with pytest.raises(InferenceError, match=re.escape(PYFLOW_INSTALL)):
+        STVSRInferencer(config, tiny_checkpoint, device='cpu')
 
 
 def test_model_errors(tiny_checkpoint, tmp_path):

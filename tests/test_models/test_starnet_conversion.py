@@ -133,6 +133,17 @@ def test_unknown_keys_are_refused():
         convert_starnet_state_dict({'module.model.something.weight': torch.zeros(1)})
 
 
+#: key sets of other models' state dicts (and of one with an unknown key among STARnet's)
+FOREIGN = {
+    'edvr': ['conv_first.weight', 'feature_extraction.0.conv1.weight',
+             'pcd_align.cas_dcnpack.conv_offset.weight'],
+    'dsfn': ['module.sr_model.conv1.weight', 'module.it_model.flow_comp.conv1.weight',
+             'module.merge_model.down1.conv1.weight'],
+    'starnet_unet_alone': ['inc.conv.conv.0.weight', 'outc.conv.weight'],  # flow_refinement.pth
+    'partly_starnet': ['module.model.motion_feat.conv.weight', 'module.model.extra.weight'],
+}
+
+
 def test_converter_tool_writes_a_loadable_checkpoint(tmp_path):
     import subprocess
     import sys
@@ -153,7 +164,25 @@ def test_converter_tool_writes_a_loadable_checkpoint(tmp_path):
     res = subprocess.run([sys.executable, tool, str(src), str(dst)], capture_output=True,
                          text=True)
     assert res.returncode != 0 and '--force' in res.stderr
-    torch.save({'bogus.weight': torch.zeros(1)}, src)
+    # a foreign file (EDVR-like keys) is refused, with --force too, and dst is left as it was
+    written = dst.read_bytes()
+    torch.save({k: torch.zeros(2, 2) for k in FOREIGN['edvr']}, src)
     res = subprocess.run([sys.executable, tool, str(src), str(dst), '--force'],
                          capture_output=True, text=True)
     assert res.returncode != 0 and "not an authors' STARnet checkpoint" in res.stderr
+    assert "unknown key in the STARnet checkpoint: 'conv_first.weight'" in res.stderr, res.stderr
+    assert dst.read_bytes() == written
+
+
+@pytest.mark.parametrize('name', sorted(FOREIGN))
+def test_foreign_state_dicts_are_refused(tmp_path, name):
+    """A state dict of another model, or with a key no STARnet module has, is refused with a
+    message naming the key, and nothing is written."""
+    from mmstvsr.utils.checkpoint import convert_authors_checkpoint
+    src, dst = tmp_path / f'{name}.pth', tmp_path / f'{name}_out.pth'
+    torch.save({k: torch.zeros(2, 2) for k in FOREIGN[name]}, src)
+    with pytest.raises(ValueError, match="not an authors' STARnet checkpoint") as err:
+        convert_authors_checkpoint(str(src), str(dst), convert_starnet_state_dict, 'STARnet')
+    assert 'unknown key' in str(err.value)
+    assert any(repr(k) in str(err.value) for k in FOREIGN[name]), str(err.value)
+    assert not dst.exists()

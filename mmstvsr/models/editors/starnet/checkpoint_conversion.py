@@ -90,8 +90,12 @@ def convert_starnet_state_dict(state_dict: Dict[str, torch.Tensor]) -> Dict[str,
     """
     converted = {}
     for key, value in state_dict.items():
-        key = key[len('module.'):] if key.startswith('module.') else key
-        if not key.startswith(('model.', 'flow_net.')):
-            key = 'model.' + key  # the networks saved without the FR wrapper
-        converted[rename_key(key, _RULES, 'STARnet')] = value
+        name = key[len('module.'):] if key.startswith('module.') else key
+        if not name.startswith(('model.', 'flow_net.')):
+            name = 'model.' + name  # the networks saved without the FR wrapper
+        try:
+            converted[rename_key(name, _RULES, 'STARnet')] = value
+        except KeyError:
+            raise KeyError(f'unknown key in the STARnet checkpoint: {key!r} (the authors\' '
+                           'FBPNSR_RBPN_V1..V4 or *_REF state dicts are converted)') from None
     return converted
