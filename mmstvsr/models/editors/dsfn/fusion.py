@@ -22,13 +22,19 @@ class FusionModule(nn.Module):
         two_mask (bool): Two independent masks instead of one. Default: True.
         base_channels (int): Stem channels of the U-Net. Default: 32.
         num_levels (int): Down/up levels of the U-Net. Default: 5.
+        centre_pad (bool): The U-Net pads its input to a multiple of ``2**num_levels`` centred,
+            as the authors' code, instead of at the bottom right. Default: False.
     """
 
-    def __init__(self, two_mask: bool = True, base_channels: int = 32, num_levels: int = 5):
+    def __init__(self,
+                 two_mask: bool = True,
+                 base_channels: int = 32,
+                 num_levels: int = 5,
+                 centre_pad: bool = False):
         super().__init__()
         self.two_mask = two_mask
         self.unet = SuperSloMoUNet(6, 2 if two_mask else 1, base_channels, num_levels,
-                                   stem_act=False, out_act=False)
+                                   stem_act=False, out_act=False, centre_pad=centre_pad)
 
     def forward(self, hr_st: torch.Tensor, hr_ts: torch.Tensor) -> Dict[str, torch.Tensor]:
         """Fuse.

@@ -8,7 +8,8 @@ import torch.nn.functional as F
 from mmagic.registry import MODELS
 from mmengine.model import BaseModule
 
-from mmstvsr.models.archs import pad_to_multiple, rgb_to_ycbcr, ycbcr_to_rgb
+from mmstvsr.models.archs import (YCBCR_INVERSES, crop_padding, pad_to_multiple, rgb_to_ycbcr,
+                                  ycbcr_to_rgb)
 from mmstvsr.utils.checkpoint import network_state_dict
 
 
@@ -19,6 +20,9 @@ class PretrainedBackbone(BaseModule):
         backbone (dict): Config of the network, built from MMagic's ``MODELS`` registry.
         size_divisor (int): Inputs are replicate-padded to a multiple of it (and outputs cropped
             back) for networks that downsample inside. Default: 1.
+        centre_pad (bool): Split that padding between both sides (the smaller half at the top /
+            left), as the DSFN authors pad the inputs of their networks, instead of padding at
+            the bottom right. Default: False.
         pretrained (str, optional): Weights loaded (strictly) by :meth:`init_weights`: a plain
             state dict of the backbone, or a Runner checkpoint (e.g. of an MMagic SR or
             interpolation model) whose keys under ``pretrained_prefix`` are the backbone's.
@@ -31,12 +35,14 @@ class PretrainedBackbone(BaseModule):
     def __init__(self,
                  backbone: dict,
                  size_divisor: int = 1,
+                 centre_pad: bool = False,
                  pretrained: Optional[str] = None,
                  pretrained_prefix: str = 'generator.',
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg)
         self.backbone = MODELS.build(backbone)
         self.size_divisor = int(size_divisor)
+        self.centre_pad = centre_pad
         self.pretrained = pretrained
         self.pretrained_prefix = pretrained_prefix
 
@@ -81,15 +87,27 @@ class SpatialUpsampler(PretrainedBackbone):
         backbone (dict): The SR network.
         scale (int): Its upsampling factor. Default: 2.
         colour (str): ``'rgb'`` (the network sees RGB) or ``'y'``. Default: 'rgb'.
+        ycbcr_inverse (str): With ``colour='y'``, YCbCr -> RGB by the exact inverse
+            (``'exact'``) or the DSFN authors' rounded coefficients (``'authors'``, up to 3e-6
+            apart), see :func:`~mmstvsr.models.archs.ycbcr_to_rgb`. Default: 'exact'.
         **kwargs: :class:`PretrainedBackbone` arguments (``size_divisor``, ``pretrained``...).
     """
 
-    def __init__(self, backbone: dict, scale: int = 2, colour: str = 'rgb', **kwargs):
+    def __init__(self,
+                 backbone: dict,
+                 scale: int = 2,
+                 colour: str = 'rgb',
+                 ycbcr_inverse: str = 'exact',
+                 **kwargs):
         super().__init__(backbone, **kwargs)
         if colour not in ('rgb', 'y'):
             raise ValueError(f"colour must be 'rgb' or 'y', got {colour!r}")
+        if ycbcr_inverse not in YCBCR_INVERSES:
+            raise ValueError(f'ycbcr_inverse must be one of {YCBCR_INVERSES}, got '
+                             f'{ycbcr_inverse!r}')
         self.scale = int(scale)
         self.colour = colour
+        self.ycbcr_inverse = ycbcr_inverse
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """``(N, 3, h, w)`` in [0, 1] -> ``(N, 3, s*h, s*w)``."""
@@ -99,15 +117,15 @@ class SpatialUpsampler(PretrainedBackbone):
             ycbcr = rgb_to_ycbcr(x)
             luma = self._upsample(ycbcr[:, :1], size)
             chroma = F.interpolate(ycbcr[:, 1:], size=size, mode='bicubic', align_corners=False)
-            return ycbcr_to_rgb(torch.cat([luma, chroma], dim=1))
+            return ycbcr_to_rgb(torch.cat([luma, chroma], dim=1), self.ycbcr_inverse)
         return self._upsample(x, size)
 
     def _upsample(self, x: torch.Tensor, size: tuple) -> torch.Tensor:
-        padded = pad_to_multiple(x, self.size_divisor)
+        padded = pad_to_multiple(x, self.size_divisor, self.centre_pad)
         out = self._check_output(
             self.backbone(padded),
             (*x.shape[:2], padded.size(-2) * self.scale, padded.size(-1) * self.scale))
-        return out[..., :size[0], :size[1]]
+        return crop_padding(out, x.shape[-2:], self.size_divisor, self.centre_pad)
 
 
 @MODELS.register_module()
@@ -119,7 +137,8 @@ class TemporalUpsampler(PretrainedBackbone):
     (``num_input_frames=2, num_output_frames=1``), ``TOFlowVFINet``, or :class:`SuperSloMoNet`.
     Inputs are copied first (``CAINNet`` normalises its input in place) and padded to
     ``size_divisor`` (``CAINNet``: ``2**depth``, ``TOFlowVFINet``: 16, ``FLAVRNet``: 8 per
-    encoder level, ``SuperSloMoNet`` pads itself).
+    encoder level, ``SuperSloMoNet`` pads itself; the DSFN authors pad its input to 32, centred:
+    ``size_divisor=32, centre_pad=True``).
 
     Args:
         backbone (dict): The interpolation network.
@@ -145,8 +164,9 @@ class TemporalUpsampler(PretrainedBackbone):
                 f'{type(self.backbone).__name__} only interpolates the midpoint, asked for '
                 f't={t}: use times=(0.5,), or a network taking t (time_arg)')
         n, _, c, h, w = pair.shape
-        padded = pad_to_multiple(pair.clone(), self.size_divisor)
+        padded = pad_to_multiple(pair.clone(), self.size_divisor, self.centre_pad)
         out = self.backbone(padded, **kwargs)
         if out.dim() == 5:
             out = out.squeeze(1)
-        return self._check_output(out, (n, c, *padded.shape[-2:]))[..., :h, :w]
+        out = self._check_output(out, (n, c, *padded.shape[-2:]))
+        return crop_padding(out, (h, w), self.size_divisor, self.centre_pad)
