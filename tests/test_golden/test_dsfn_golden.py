@@ -99,6 +99,19 @@ def test_the_output_frames_are_the_refined_middle_frame(golden, outputs64):
     assert_close(frames[:, 0], golden['I_H_1'], rel=1e-6, what='frames[:, 0]')
 
 
+def test_test_step_predicts_the_authors_frames(golden, model64):
+    """``test_step``, the Runner's test path (``tools/test.py``) without the dataset: the
+    authors' HR key frames and refined middle frame, x 255, clamped, as ``pred_img`` (BGR)."""
+    frames = torch.from_numpy(golden['inputs'][0]) * 255
+    sample = DataSample(metainfo=dict(img_channel_order='rgb'))
+    with torch.no_grad():
+        pred = model64.test_step(dict(inputs=[frames], data_samples=[sample]))
+    ours = pred[0].output.pred_img.flip(-3)  # predict mode gives BGR
+    for index, name in enumerate(('I_H_1', 'I_R_2', 'I_H_3')):
+        theirs = (torch.from_numpy(golden[name][0]) * 255).clamp(0, 255)
+        assert (ours[index] - theirs).abs().max().item() < 1e-4, name
+
+
 def test_float32_matches_within_rounding(golden, model64):
     out = run(copy.deepcopy(model64).float(), golden, torch.float32)
     assert out['frames'].dtype == torch.float32
