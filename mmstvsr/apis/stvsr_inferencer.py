@@ -1,4 +1,5 @@
 """Space-time super-resolution of whole videos: any length (streamed), any size (tiled)."""
+import math
 import os.path as osp
 from typing import Iterator, List, NamedTuple, Optional, Sequence, Tuple, Union
 
@@ -224,8 +225,9 @@ class STVSRInferencer:
         kind = check_output(output, overwrite, resume, input)
         source = open_source(input, start_frame, end_frame)
         in_fps = fps or source.fps
-        if in_fps is None:
-            raise InferenceError(f'{input} declares no frame rate: give it with --fps')
+        if in_fps is None or not (math.isfinite(in_fps) and in_fps > 0):
+            raise InferenceError(f'{input} declares no usable frame rate ({in_fps}): give it '
+                                 'with --fps')
         width, height = source.width * self.scale, source.height * self.scale
         out_fps = in_fps * time_factor
         if kind == 'video':
@@ -263,8 +265,8 @@ class STVSRInferencer:
         if tile < 0 or tile_overlap < 0 or (tile and tile_overlap >= tile):
             raise InferenceError(f'tiles need 0 <= --tile-overlap < --tile (got --tile {tile}, '
                                  f'--tile-overlap {tile_overlap}); --tile 0 disables tiling')
-        if fps is not None and not fps > 0:
-            raise InferenceError(f'--fps must be positive, got {fps}')
+        if fps is not None and not (math.isfinite(fps) and fps > 0):
+            raise InferenceError(f'--fps must be a positive finite number, got {fps}')
 
     def _manifest(self, input: str, start: int, num_frames: int, time_factor: int) -> dict:
         """The settings that determine the output frames, recorded with a frame folder."""

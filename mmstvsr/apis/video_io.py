@@ -9,14 +9,14 @@ import json
 import os
 import os.path as osp
 import re
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Tuple
 
 import cv2
 import numpy as np
 from PIL import Image
 
 from mmstvsr.engine.hooks.save_frames_hook import write_png
-from mmstvsr.utils.files import IMAGE_EXTENSIONS, atomic_output, natural_key
+from mmstvsr.utils.files import IMAGE_EXTENSIONS, atomic_output, natural_key, same_path
 
 #: FourCC of the video writer for each supported output extension.
 VIDEO_FOURCC = {'.mp4': 'mp4v', '.mov': 'mp4v', '.mkv': 'mp4v', '.avi': 'MJPG'}
@@ -208,6 +208,8 @@ class VideoFileSink:
 
     def __init__(self, path: str, fps: float, width: int, height: int):
         self.path = path
+        self.size = (width, height)
+        self.written = 0
         folder, name = osp.split(osp.abspath(path))
         stem, ext = osp.splitext(name)
         self.tmp = osp.join(folder, f'.{stem}.partial{ext}')
@@ -227,15 +229,57 @@ class VideoFileSink:
 
     def write(self, index: int, frame: np.ndarray) -> None:
         self.writer.write(np.ascontiguousarray(frame))
+        self.written += 1
 
     def close(self) -> None:
+        """Finish the file, check that it decodes to every frame written, then rename it.
+
+        OpenCV's writer reports no write error (e.g. a full disk): the file it leaves is read
+        back instead, and a short or undecodable one is refused, so that a failed video never
+        replaces ``path``.
+
+        Raises:
+            InferenceError: The written file is not the whole video (the temporary file is
+                removed and ``path`` left as it was).
+        """
         self.writer.release()
+        decoded = _count_decodable_frames(self.tmp, self.size)
+        if decoded != self.written:
+            self.abort()
+            raise InferenceError(
+                f'writing {self.path} failed: the file holds {decoded} decodable frames of the '
+                f'{self.written} written (is the disk full?); {self.path} was left as it was: '
+                'free some space or choose another OUTPUT')
         os.replace(self.tmp, self.path)
 
     def abort(self) -> None:
         self.writer.release()
         if osp.exists(self.tmp):
             os.remove(self.tmp)
+
+
+def _count_decodable_frames(path: str, size: Tuple[int, int]) -> int:
+    """How many frames of ``size`` ``(width, height)`` a video file decodes to, from the start.
+
+    Args:
+        path (str): Video file.
+        size (tuple[int]): Expected ``(width, height)``; the count stops at a frame of another
+            size.
+
+    Returns:
+        int: Frames decoded before the first failure (0 for a file that does not open).
+    """
+    capture = cv2.VideoCapture(path)
+    count = 0
+    try:
+        while capture.isOpened():
+            ok, frame = capture.read()
+            if not ok or (frame.shape[1], frame.shape[0]) != tuple(size):
+                break
+            count += 1
+    finally:
+        capture.release()
+    return count
 
 
 class FrameFolderSink:
@@ -320,8 +364,8 @@ def check_output(path: str, overwrite: bool, resume: bool, input_path: str) -> s
         input_path (str): The input, which must not be the output.
     """
     ext = osp.splitext(path)[1].lower()
-    if osp.abspath(path) == osp.abspath(input_path):
-        raise InferenceError(f'OUTPUT {path} is the INPUT: choose another path')
+    if same_path(path, input_path):
+        raise InferenceError(f'OUTPUT {path} is the INPUT {input_path}: choose another path')
     if osp.isdir(path) or not ext:
         if osp.exists(path) and not osp.isdir(path):
             raise InferenceError(f'{path} exists and is not a folder: choose another OUTPUT')

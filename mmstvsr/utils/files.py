@@ -21,6 +21,24 @@ def natural_key(name: str) -> list:
     return [int(part) if part.isdigit() else part.lower() for part in re.split(r'(\d+)', name)]
 
 
+def same_path(a: str, b: str) -> bool:
+    """Whether two paths name the same file or folder, however spelled.
+
+    Existing paths are compared by device and inode (:func:`os.path.samefile`: symlinks, ``..``,
+    a doubled leading slash), others by their real paths.
+
+    Args:
+        a (str): A path.
+        b (str): Another path.
+
+    Returns:
+        bool: True when both name the same thing.
+    """
+    if osp.exists(a) and osp.exists(b):
+        return osp.samefile(a, b)
+    return osp.realpath(a) == osp.realpath(b)
+
+
 @contextlib.contextmanager
 def atomic_output(path: str) -> Iterator[str]:
     """Write a file under a temporary name and rename it to ``path`` once complete.

@@ -128,6 +128,15 @@ def test_missing_pyflow_stops_before_the_model_is_built(monkeypatch, tiny_checkp
         STVSRInferencer(config, tiny_checkpoint, device='cpu')
 
 
+@pytest.mark.parametrize('fps', [float('inf'), float('nan'), 0., -5.])
+def test_fps_must_be_positive_and_finite(tmp_path, fps):
+    """``--fps inf`` used to hang inside cv2.VideoWriter: refused before any output."""
+    inferencer = STVSRInferencer(BICUBIC_FLOW, device='cpu')
+    with pytest.raises(InferenceError, match='--fps must be a positive finite number'):
+        inferencer(VIDEO, str(tmp_path / 'out.mp4'), fps=fps, progress=False)
+    assert not os.listdir(tmp_path)
+
+
 def test_model_errors(tiny_checkpoint, tmp_path):
     with pytest.raises(InferenceError, match='learned model: give its checkpoint'):
         STVSRInferencer(TINY, device='cpu')

@@ -103,6 +103,52 @@ def test_check_output(tmp_path):
         check_output(str(tmp_path / 'out.mp4'), False, True, VIDEO)
 
 
+def test_output_is_the_input_however_spelled(tmp_path):
+    """A frame-folder OUTPUT that is the INPUT folder through a symlink or with a doubled leading
+    slash is refused: with --overwrite it would delete the input frames."""
+    frames = tmp_path / 'frames'
+    shutil.copytree(FRAMES, frames)
+    link = tmp_path / 'link'
+    link.symlink_to(frames)
+    for spelling in (str(link), '/' + str(frames), str(tmp_path / 'frames' / '..' / 'frames')):
+        with pytest.raises(InferenceError, match='is the INPUT'):
+            check_output(spelling, True, False, str(frames))
+    with pytest.raises(InferenceError, match='is the INPUT'):
+        check_output('/' + VIDEO, True, False, VIDEO)
+    assert check_output(str(tmp_path / 'other'), True, False, str(frames)) == 'frames'
+
+
+def test_video_sink_refuses_a_file_missing_frames(tmp_path, real_frames, read_video):
+    """A writer that loses frames (as OpenCV's does, silently, on a full disk) leaves a short
+    file: close() refuses it, removes it and leaves an earlier good OUTPUT as it was."""
+    out = tmp_path / 'out.avi'
+    good = VideoFileSink(str(out), 50, 96, 64)
+    for i, frame in enumerate(real_frames[:3]):
+        good.write(i, frame)
+    good.close()
+    before = out.read_bytes()
+    sink = VideoFileSink(str(out), 50, 96, 64)
+
+    class FullDisk:  # the OpenCV writer, but frames after the third never reach the file
+        def __init__(self, writer):
+            self.writer, self.calls = writer, 0
+
+        def write(self, frame):
+            self.calls += 1
+            if self.calls <= 3:
+                self.writer.write(frame)
+
+        def release(self):
+            self.writer.release()
+
+    sink.writer = FullDisk(sink.writer)
+    for i, frame in enumerate(real_frames[:5]):
+        sink.write(i, frame)
+    with pytest.raises(InferenceError, match='holds 3 decodable frames of the 5 written'):
+        sink.close()
+    assert out.read_bytes() == before and os.listdir(tmp_path) == ['out.avi']
+
+
 def test_video_sink_renames_when_complete(tmp_path, real_frames, read_video):
     out = tmp_path / 'sub' / 'out.avi'
     sink = VideoFileSink(str(out), 50, 96, 64)

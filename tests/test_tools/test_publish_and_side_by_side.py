@@ -49,6 +49,18 @@ def test_publish_keeps_only_the_weights(tmp_path):
         _tool('model_converters', 'publish_model.py').main([str(tmp_path / 'no.pth'), str(dst)])
 
 
+def test_publish_refuses_to_overwrite_without_the_flag(tmp_path):
+    torch.save(dict(state_dict={'w': torch.ones(2)}, meta=dict(iter=3)), tmp_path / 'iter_3.pth')
+    dst = tmp_path / 'published.pth'
+    dst.write_bytes(b'an earlier release')
+    tool = _tool('model_converters', 'publish_model.py')
+    with pytest.raises(SystemExit, match='exists: pass --overwrite'):
+        tool.main([str(tmp_path / 'iter_3.pth'), str(dst)])
+    assert dst.read_bytes() == b'an earlier release'
+    tool.main([str(tmp_path / 'iter_3.pth'), str(dst), '--overwrite'])
+    assert torch.equal(torch.load(dst, weights_only=True)['state_dict']['w'], torch.ones(2))
+
+
 def test_side_by_side_panels(tmp_path):
     out = tmp_path / 'cmp.png'
     _tool('side_by_side.py').main([VIDEO, str(out), '--frame', '3', '--config', BICUBIC_FLOW,

@@ -38,9 +38,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description='Keep only the weights of a Runner checkpoint')
     parser.add_argument('src', help='checkpoint saved by tools/train.py')
     parser.add_argument('dst', help='file to write')
+    parser.add_argument('--overwrite', action='store_true', help='replace an existing DST')
     args = parser.parse_args(argv)
     if not osp.isfile(args.src):
         sys.exit(f'checkpoint not found: {args.src}')
+    if osp.exists(args.dst) and not args.overwrite:
+        sys.exit(f'{args.dst} exists: pass --overwrite to replace it, or choose another DST')
     try:
         digest = publish(args.src, args.dst)
     except ValueError as err:
