@@ -340,6 +340,11 @@ class STVSRInferencer:
                     out[:, keep].float() * weights
         totals = weight_sum(rows, self.scale)[:, None] * weight_sum(cols, self.scale)[None]
         canvas /= totals.to(self.device)
+        if not torch.isfinite(canvas).all():
+            raise InferenceError(
+                f'{type(self.model.generator).__name__} gave non-finite values (NaN or inf) for '
+                f'output frames {keep.start}-{keep.stop - 1} of a window: its weights are broken '
+                '(e.g. a training run that diverged); use another checkpoint')
         canvas = self.model.data_preprocessor.destruct(canvas, samples)
         return canvas[0].round().byte().permute(0, 2, 3, 1).cpu().numpy()
 

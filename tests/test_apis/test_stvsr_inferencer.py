@@ -137,6 +137,21 @@ def test_fps_must_be_positive_and_finite(tmp_path, fps):
     assert not os.listdir(tmp_path)
 
 
+def test_non_finite_output_is_refused_and_nothing_is_written(tmp_path):
+    """A checkpoint with NaN weights (a diverged training run) used to give all-black frames
+    and exit 0: the inferencer stops and leaves no OUTPUT."""
+    model = MODELS.build(Config.fromfile(TINY).model)
+    state = {k: torch.full_like(v, float('nan')) if v.is_floating_point() else v
+             for k, v in model.state_dict().items()}
+    checkpoint = tmp_path / 'nan.pth'
+    torch.save(dict(state_dict=state), checkpoint)
+    inferencer = STVSRInferencer(TINY, str(checkpoint), device='cpu')
+    out = tmp_path / 'out.mp4'
+    with pytest.raises(InferenceError, match='non-finite values'):
+        inferencer(VIDEO, str(out), progress=False)
+    assert not out.exists() and not list(tmp_path.glob('.*partial*'))
+
+
 def test_model_errors(tiny_checkpoint, tmp_path):
     with pytest.raises(InferenceError, match='learned model: give its checkpoint'):
         STVSRInferencer(TINY, device='cpu')
