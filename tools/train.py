@@ -10,6 +10,7 @@ import sys
 import torch
 from mmengine.runner import Runner
 
+from mmstvsr.engine.hooks import NonFiniteTrainingError
 from mmstvsr.utils.launch import load_run_config, parse_launch_args
 
 
@@ -52,7 +53,10 @@ def main():
         cfg.load_from = args.resume
 
     runner = Runner.from_cfg(cfg)
-    runner.train()
+    try:
+        runner.train()
+    except NonFiniteTrainingError as err:
+        sys.exit(f'error: {err}')
 
 
 if __name__ == '__main__':

@@ -15,6 +15,8 @@ default_hooks = dict(
         max_keep_ckpts=10),
     sampler_seed=dict(type='DistSamplerSeedHook'),
 )
+# stop at the first NaN / inf loss and never save non-finite weights (tools/train.py: one line)
+custom_hooks = [dict(type='NonFiniteGuardHook')]
 env_cfg = dict(
     cudnn_benchmark=False,
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=4),

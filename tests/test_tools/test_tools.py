@@ -90,6 +90,22 @@ def _last_checkpoint(work_dir):
         return f.read().strip()
 
 
+def test_train_stops_at_a_non_finite_loss_and_saves_no_nan(tmp_path):
+    """With a learning rate that makes the loss NaN at iteration 2, training used to go on, exit
+    0 and save NaN checkpoints; it now stops with one line and saves only finite weights."""
+    work_dir = tmp_path / 'nan'
+    res = _run(['tools/train.py', TINY, '--work-dir', str(work_dir), '--cfg-options',
+                'train_cfg.max_iters=6', 'optim_wrapper.optimizer.lr=1e6'] + TRAIN_OPTS +
+               ['default_hooks.checkpoint.interval=1'])
+    assert res.returncode == 1, res.stderr[-2000:]
+    assert res.stderr.strip().splitlines()[-1].startswith(
+        'error: iteration 2: non-finite loss (loss=nan'), res.stderr[-2000:]
+    saved = sorted(work_dir.glob('iter_*.pth'))
+    assert [p.name for p in saved] == ['iter_1.pth']
+    weights = torch.load(saved[0], weights_only=False)['state_dict'].values()
+    assert all(torch.isfinite(w).all() for w in weights if w.is_floating_point())
+
+
 def test_train_killed_then_resumed_then_tested(tmp_path):
     work_dir = str(tmp_path / 'train')
     proc = subprocess.Popen(
