@@ -87,14 +87,16 @@ class STVSRInferencer:
         self.model = self._build_model(checkpoint)
 
     def _build_flow_step(self):
-        """The flow step of the config's test pipeline, checked to run here before the model is
-        built (e.g. the STARnet authors' pyflow, an optional extension)."""
+        """The flow step of the config's test pipeline when the model takes flows (None when
+        not), checked to run here before the model is built (e.g. the STARnet authors' pyflow,
+        an optional extension)."""
+        if not set(FLOW_INPUTS) <= set(self.cfg.model.get('extra_inputs', ())):
+            return None
         flow_step = TRANSFORMS.build(_flow_step(self.cfg))
-        if set(FLOW_INPUTS) <= set(self.cfg.model.get('extra_inputs', ())):
-            try:
-                flow_method(flow_step.method, check_installed=True)
-            except ImportError as err:
-                raise InferenceError(f'{self.config_name}: {err}') from err
+        try:
+            flow_method(flow_step.method, check_installed=True)
+        except ImportError as err:
+            raise InferenceError(f'{self.config_name}: {err}') from err
         return flow_step
 
     def _build_model(self, checkpoint: Optional[str]) -> BaseSTVSRModel:
@@ -323,9 +325,7 @@ class STVSRInferencer:
             dict(inputs=frames[None],
                  data_samples=[DataSample(metainfo=dict(img_channel_order=self.channel_order))]))
         inputs, samples = data['inputs'], data['data_samples']
-        extra = {}
-        if set(FLOW_INPUTS) <= set(self.model.extra_inputs):
-            extra = self._flows(lrs)
+        extra = {} if self.flow_step is None else self._flows(lrs)
         h, w = inputs.shape[-2:]
         rows = axis_tiles(h, tile, tile_overlap, self.scale)
         cols = axis_tiles(w, tile, tile_overlap, self.scale)
