@@ -4,7 +4,6 @@ import json
 import os.path as osp
 import subprocess
 import sys
-from functools import partial
 
 import pytest
 import torch
@@ -129,9 +128,7 @@ def test_modulated_deformable_conv_handle(pack):
     tool = _tool_module()
     dcn = pack(8, 8, 3, padding=1, deform_groups=2)
     feat = torch.rand(1, 8, 6, 5)
-    analyzer = FlopAnalyzer(dcn, (feat, feat))
-    for op, weight_index in tool.DCN_OPS.items():
-        analyzer.set_op_handle(op, partial(tool.dcn_flop_jit, weight_index=weight_index))
+    analyzer = tool.add_dcn_handles(FlopAnalyzer(dcn, (feat, feat)))
     analyzer.unsupported_ops_warnings(False)
     pixels = 6 * 5
     offset_conv = pixels * 2 * 3 * 9 * 8 * 9  # 3x3 conv 8 -> deform_groups * 3 * 3x3 channels

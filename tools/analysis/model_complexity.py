@@ -143,6 +143,13 @@ def dcn_flop_jit(inputs: List, outputs: List, weight_index: int = 3) -> int:
     return dense + BILINEAR_MACS * sampled
 
 
+def add_dcn_handles(analyzer: FlopAnalyzer) -> FlopAnalyzer:
+    """Count every operator of :data:`DCN_OPS` with :func:`dcn_flop_jit`; returns ``analyzer``."""
+    for op, weight_index in DCN_OPS.items():
+        analyzer.set_op_handle(op, partial(dcn_flop_jit, weight_index=weight_index))
+    return analyzer
+
+
 def dcn_macs(macs_by_operator: dict) -> int:
     """The MACs of the deformable convolutions (:data:`DCN_OPS`) among ``macs_by_operator``."""
     return sum(macs_by_operator.get(op.split('::', 1)[1], 0) for op in DCN_OPS)
@@ -277,8 +284,7 @@ def count_flops(model: nn.Module, input_shape: Sequence[int],
     inputs, data_samples = make_inputs(model, input_shape, device)
     analyzer = FlopAnalyzer(TensorForward(model, data_samples), (inputs, ))
     # aten::lift_fresh only turns constants (the zero flows) into graph inputs
-    for op, weight_index in DCN_OPS.items():
-        analyzer.set_op_handle(op, partial(dcn_flop_jit, weight_index=weight_index))
+    add_dcn_handles(analyzer)
     analyzer.set_op_handle('aten::einsum', einsum_flop_jit, 'aten::lift_fresh', None)
     analyzer.unsupported_ops_warnings(False).uncalled_modules_warnings(False)
     analyzer.tracer_warnings('none')
