@@ -8,7 +8,7 @@ from mmagic.registry import MODELS
 from mmagic.structures import DataSample
 from mmengine.registry import DefaultScope
 
-from mmstvsr.models.archs.padding import pad_to_multiple
+from mmstvsr.models.archs.padding import crop_padding, pad_to_multiple
 from mmstvsr.utils.temporal import check_times, num_output_frames, window_output_slices
 
 
@@ -142,13 +142,9 @@ class BaseSTVSRModel(BaseEditModel):
                 f'generator must return (B, {expected}, C, H, W) for {inputs.size(1)} inputs and '
                 f'{times.numel()} intermediate positions')
 
-        def crop(x):  # outputs at any resolution multiple of the (padded) input
-            ratio = x.size(-1) // inputs.size(-1)
-            return x[..., :h * ratio, :w * ratio]
-
-        if isinstance(outputs, dict):
-            return {k: crop(v) for k, v in outputs.items()}
-        return crop(outputs)
+        if isinstance(outputs, dict):  # outputs at any resolution multiple of the input
+            return {k: crop_padding(v, (h, w), divisor) for k, v in outputs.items()}
+        return crop_padding(outputs, (h, w), divisor)
 
     def forward_windows(self,
                         inputs: torch.Tensor,
