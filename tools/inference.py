@@ -18,6 +18,7 @@ import os.path as osp
 import sys
 
 from mmstvsr.apis import InferenceError, STVSRInferencer, resolve_model
+from mmstvsr.apis.video_io import partial_folder
 
 
 def parse_args(argv=None):
@@ -65,6 +66,8 @@ def parse_args(argv=None):
         '--resume',
         action='store_true',
         help='continue an interrupted run into a frame-folder OUTPUT, keeping its frames')
+    parser.add_argument(
+        '--debug', action='store_true', help='show the traceback of an error, not just its line')
     return parser.parse_args(argv)
 
 
@@ -84,12 +87,18 @@ def main(argv=None):
             tile_overlap=args.tile_overlap,
             overwrite=args.overwrite,
             resume=args.resume)
-    except InferenceError as err:
+    except (InferenceError, OSError) as err:
+        if args.debug:
+            raise
+        if isinstance(err, OSError) and not isinstance(err, InferenceError):
+            err = (f'{err.strerror or err} ({err.filename or "a file"}): free some space or fix '
+                   'the permissions, or choose another OUTPUT; --debug shows where it happened')
         print(f'error: {err}', file=sys.stderr)
         sys.exit(1)
     except KeyboardInterrupt:
-        resume = ' (rerun with --resume to continue)' if osp.isdir(args.output) else ''
-        print(f'interrupted{resume}', file=sys.stderr)
+        kept = osp.isdir(partial_folder(args.output))
+        print('interrupted' + (' (rerun with --resume to continue)' if kept else ''),
+              file=sys.stderr)
         sys.exit(130)
     width, height = result['size']
     print(f"{result['num_inputs']} frames -> {result['num_outputs']} frames of {width}x{height} "

@@ -13,10 +13,12 @@ from mmengine.runner import CheckpointLoader
 from tqdm import tqdm
 
 from mmstvsr.models.base_models import BaseSTVSRModel
+from mmstvsr.utils.checkpoint import CheckpointError
 from mmstvsr.utils.flow import flow_method
 from mmstvsr.utils.temporal import num_output_frames, uniform_times, window_output_slices
 from .tiling import axis_tiles, weight_sum
-from .video_io import FrameFolderSink, InferenceError, VideoFileSink, check_output, open_source
+from .video_io import (FrameFolderSink, FrameSource, InferenceError, InputError, VideoFileSink,
+                       check_output, open_source)
 
 #: Input frames per window for models whose ``test_cfg`` sets no ``window``.
 DEFAULT_WINDOW = 4
@@ -66,10 +68,7 @@ class STVSRInferencer:
                  checkpoint: Optional[str] = None,
                  device: Optional[str] = None,
                  fp16: bool = False):
-        self.device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
-        if self.device.type == 'cuda' and not torch.cuda.is_available():
-            raise InferenceError('CUDA is not available on this machine: run on the CPU '
-                                 '(--device cpu)')
+        self.device = _device(device)
         if fp16 and self.device.type != 'cuda':
             raise InferenceError('--fp16 runs the model in half precision on a GPU: add '
                                  '--device cuda, or drop --fp16 on the CPU')
@@ -126,7 +125,10 @@ class STVSRInferencer:
         Weights outside the generator (e.g. a perceptual loss's VGG, which a converted authors'
         checkpoint does not hold) are not needed to predict and are not required.
         """
-        state = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
+        try:
+            state = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
+        except CheckpointError as err:
+            raise InferenceError(str(err)) from err
         state = state.get('state_dict', state) if isinstance(state, dict) else {}
         weights = {k[len('generator.'):]: v for k, v in state.items()
                    if isinstance(k, str) and k.startswith('generator.')}
@@ -200,10 +202,13 @@ class STVSRInferencer:
                  progress: bool = True) -> dict:
         """Space-time super-resolve a video file or frame folder into a video or frame folder.
 
-        Inputs and options are checked before any output is written. A video OUTPUT is written
-        under a temporary name and renamed when complete (deleted on failure); a frame-folder
-        OUTPUT gets one atomically written PNG per frame, and with ``resume`` the frames of an
-        interrupted run are kept and windows whose outputs all exist are not recomputed.
+        Inputs and options are checked before any output is written, and ``output`` appears
+        complete or not at all. A video is written under a temporary name, read back and renamed
+        when complete (deleted on failure). Frames are written into a temporary sibling folder
+        (:class:`~mmstvsr.apis.video_io.FrameFolderSink`) moved into place when complete; an
+        interrupted run keeps it, and with ``resume`` windows whose outputs all exist are not
+        recomputed, after checking that the settings and the input's fingerprint (size,
+        modification time, first frames) are those of the interrupted run.
 
         Args:
             input (str): Video file (mp4, avi, mkv, mov...) or folder of PNG/JPEG frames.
@@ -232,14 +237,14 @@ class STVSRInferencer:
                                  'with --fps')
         width, height = source.width * self.scale, source.height * self.scale
         out_fps = in_fps * time_factor
+        total = num_output_frames(source.num_frames, time_factor - 1)
         if kind == 'video':
             sink = VideoFileSink(output, out_fps, width, height)
         else:
-            sink = FrameFolderSink(output, self._manifest(input, start_frame, source.num_frames,
-                                                          time_factor), overwrite, resume)
+            sink = FrameFolderSink(output, total, self._manifest(source, start_frame, time_factor),
+                                   overwrite, resume)
         todo = [w for w in self.windows(source.num_frames, time_factor)
                 if not all(sink.done(i) for i in w.outputs)]
-        total = num_output_frames(source.num_frames, time_factor - 1)
         computed = sum(len(w.outputs) for w in todo)
         bar = tqdm(total=total, initial=total - computed, unit='frame',
                    desc=osp.basename(osp.normpath(output)), disable=not progress)
@@ -250,6 +255,9 @@ class STVSRInferencer:
                     sink.write(index, frame)
                 bar.update()
             sink.close()
+        except InputError:
+            sink.abort(discard=True)
+            raise
         except BaseException:
             sink.abort()
             raise
@@ -270,10 +278,12 @@ class STVSRInferencer:
         if fps is not None and not (math.isfinite(fps) and fps > 0):
             raise InferenceError(f'--fps must be a positive finite number, got {fps}')
 
-    def _manifest(self, input: str, start: int, num_frames: int, time_factor: int) -> dict:
-        """The settings that determine the output frames, recorded with a frame folder."""
-        return dict(input=osp.abspath(input), start_frame=start, num_frames=num_frames,
-                    time_factor=time_factor, config=self.config_name,
+    def _manifest(self, source: FrameSource, start: int, time_factor: int) -> dict:
+        """The settings that determine the output frames, and the input's fingerprint
+        (:meth:`~mmstvsr.apis.video_io.FrameSource.fingerprint`), recorded with a frame folder."""
+        return dict(input=osp.abspath(source.path), input_fingerprint=source.fingerprint(),
+                    start_frame=start, num_frames=source.num_frames, time_factor=time_factor,
+                    config=self.config_name,
                     checkpoint=self.checkpoint and osp.abspath(self.checkpoint))
 
     def _run(self, frames: Iterator[np.ndarray], windows: List[Window], time_factor: int,
@@ -385,12 +395,33 @@ class _HeldFrames:
         while self._next < stop:
             frame = next(self._frames, None)
             if frame is None:
-                raise InferenceError(f'the input ended after {self._next} frames, before frame '
-                                     f'{stop - 1} of the window [{start}, {stop})')
+                raise InputError(f'the input ended after {self._next} frames, before frame '
+                                 f'{stop - 1} of the window [{start}, {stop})')
             if self._next >= start:
                 self._held.append((self._next, frame))
             self._next += 1
         return np.stack([f for i, f in self._held if i < stop])
+
+
+def _device(name: Optional[str]) -> torch.device:
+    """The torch device named ``name`` ('cpu', 'cuda' or 'cuda:N'), checked to exist here;
+    CUDA when available, else the CPU, when None."""
+    if name is None:
+        return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    try:
+        device = torch.device(name)
+    except RuntimeError:
+        device = None
+    if device is None or device.type not in ('cpu', 'cuda'):
+        raise InferenceError(f'unknown device {name!r}: give cpu, cuda or cuda:N (--device)')
+    if device.type == 'cuda' and not torch.cuda.is_available():
+        raise InferenceError('CUDA is not available on this machine: run on the CPU '
+                             '(--device cpu)')
+    if device.type == 'cuda' and (device.index or 0) >= torch.cuda.device_count():
+        raise InferenceError(f'there is no GPU {name}: this machine has '
+                             f'{torch.cuda.device_count()} (cuda:0 to '
+                             f'cuda:{torch.cuda.device_count() - 1})')
+    return device
 
 
 def _test_pipeline(cfg: Config) -> list:

@@ -5,11 +5,15 @@ natural order; a sink is a video file (written under a temporary name and rename
 or a folder of PNG frames ``00000000.png, ...`` (each written atomically, so that an interrupted
 run can be resumed). Frames are BGR uint8 arrays ``(H, W, 3)``, as OpenCV gives them.
 """
+import hashlib
+import itertools
 import json
 import os
 import os.path as osp
 import re
-from typing import Iterator, Optional, Tuple
+import shutil
+import tempfile
+from typing import Iterator, List, Optional, Tuple
 
 import cv2
 import numpy as np
@@ -26,6 +30,8 @@ FRAME_PATTERN = re.compile(r'^\d{8}\.png$')
 MANIFEST_NAME = '.stvsr_inference.json'
 #: Frame rate assumed for a folder of frames when none is given.
 DEFAULT_FOLDER_FPS = 25.0
+#: Frames hashed into an input's fingerprint (:meth:`FrameSource.fingerprint`).
+FINGERPRINT_FRAMES = 3
 
 
 class InferenceError(ValueError):
@@ -33,11 +39,17 @@ class InferenceError(ValueError):
     fix."""
 
 
+class InputError(InferenceError):
+    """An input frame found bad during a run: frames computed from this input are discarded, as
+    the input must change before a run can succeed."""
+
+
 class FrameSource:
     """Frames ``[start, end)`` of a clip, decoded lazily in order.
 
     Attributes:
         path (str): The video file or frame folder.
+        files (list[str]): The files the frames are read from (the video, or the frames).
         num_frames (int): Number of selected frames (>= 2).
         fps (float | None): Frame rate the clip declares (None when unknown).
         height (int): Frame height.
@@ -45,6 +57,7 @@ class FrameSource:
     """
 
     path: str
+    files: List[str]
     num_frames: int
     fps: Optional[float]
     height: int
@@ -54,11 +67,36 @@ class FrameSource:
         """Yield the selected frames, BGR uint8 ``(H, W, 3)``."""
         raise NotImplementedError
 
+    def fingerprint(self) -> dict:
+        """What identifies the input: total size and latest modification time of its files, and
+        a hash of its first selected frames, recorded to refuse resuming from another input.
+
+        Returns:
+            dict: ``size`` (bytes), ``mtime_ns`` and ``first_frames_sha256``.
+        """
+        stats = [os.stat(f) for f in self.files]
+        digest = hashlib.sha256()
+        for frame in itertools.islice(self.frames(), FINGERPRINT_FRAMES):
+            digest.update(frame.tobytes())
+        return dict(size=sum(s.st_size for s in stats), mtime_ns=max(s.st_mtime_ns for s in stats),
+                    first_frames_sha256=digest.hexdigest())
+
+
+def _check_range(start: int, end: Optional[int]) -> None:
+    """Check ``--start-frame`` and ``--end-frame`` on their own, before a clip is read."""
+    if start < 0:
+        raise InferenceError(f'--start-frame must be 0 or more, got {start}')
+    if end is not None and end - start < 2:
+        raise InferenceError(
+            f'the range [{start}, {end}) (--start-frame, --end-frame, end exclusive) holds '
+            f'{max(end - start, 0)} frame(s): space-time SR interpolates between neighbouring '
+            'frames, select at least two')
+
 
 def _select(path: str, total: int, start: int, end: Optional[int]) -> int:
     """Check the frame range ``[start, end)`` of a clip of ``total`` frames; return its end."""
     end = total if end is None else end
-    if start < 0 or end > total or end - start < 2:
+    if end > total or end - start < 2:
         raise InferenceError(
             f'{path} has {total} frame(s); the range [{start}, {end}) (--start-frame, '
             f'--end-frame, end exclusive) must lie inside it and hold at least two frames: '
@@ -70,7 +108,8 @@ class VideoFileSource(FrameSource):
     """A video file read with OpenCV's FFmpeg backend.
 
     The file is scanned once on opening (frames are grabbed, not converted) to count the frames
-    that really decode: a truncated or corrupt file is refused before any output is written.
+    that really decode, and what its header claims (frame count, frame size) is checked against
+    what decodes: a truncated or corrupt file is refused before any output is written.
 
     Args:
         path (str): Video file (mp4, avi, mkv, mov...).
@@ -79,7 +118,9 @@ class VideoFileSource(FrameSource):
     """
 
     def __init__(self, path: str, start: int = 0, end: Optional[int] = None):
+        _check_range(start, end)
         self.path = path
+        self.files = [path]
         cap = cv2.VideoCapture(path, cv2.CAP_FFMPEG)
         try:
             if not cap.isOpened():
@@ -89,12 +130,15 @@ class VideoFileSource(FrameSource):
                     'index). Re-encode it (e.g. with ffmpeg) or extract its frames to a folder')
             fps = cap.get(cv2.CAP_PROP_FPS)
             self.fps = fps if np.isfinite(fps) and fps > 0 else None
-            announced = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
+            announced = cap.get(cv2.CAP_PROP_FRAME_COUNT)
+            claimed_size = (int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)),
+                            int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)))
             ok, first = cap.read()
             if not ok:
                 raise InferenceError(f'{path} holds no decodable video frame: it is not a video '
                                      'or it is corrupt; re-encode it (e.g. with ffmpeg)')
             self.height, self.width = first.shape[:2]
+            _check_claims(path, announced, claimed_size, (self.width, self.height))
             decoded = 1
             while (end is None or decoded < end) and cap.grab():
                 decoded += 1
@@ -102,8 +146,8 @@ class VideoFileSource(FrameSource):
             cap.release()
         if decoded < announced and (end is None or decoded < end):
             raise InferenceError(
-                f'{path} is truncated or corrupt: its header announces {announced} frames but only '
-                f'{decoded} decode. Repair or re-encode it, or pass --end-frame {decoded} to '
+                f'{path} is truncated or corrupt: its header announces {announced:.0f} frames but '
+                f'only {decoded} decode. Repair or re-encode it, or pass --end-frame {decoded} to '
                 'process the frames that decode')
         self.start = start
         self.end = _select(path, decoded, start, end)
@@ -115,8 +159,8 @@ class VideoFileSource(FrameSource):
             for index in range(self.end):
                 ok, frame = cap.read() if index >= self.start else (cap.grab(), None)
                 if not ok:
-                    raise InferenceError(f'{self.path}: frame {index} no longer decodes (was the '
-                                         'file changed during the run?)')
+                    raise InputError(f'{self.path}: frame {index} no longer decodes (was the '
+                                     'file changed during the run?)')
                 if frame is not None:
                     yield frame
         finally:
@@ -138,6 +182,7 @@ class FrameFolderSource(FrameSource):
     fps = DEFAULT_FOLDER_FPS
 
     def __init__(self, path: str, start: int = 0, end: Optional[int] = None):
+        _check_range(start, end)
         self.path = path
         names = sorted((n for n in os.listdir(path) if n.lower().endswith(IMAGE_EXTENSIONS)),
                        key=natural_key)
@@ -161,16 +206,33 @@ class FrameFolderSource(FrameSource):
         for file in self.files:
             frame = cv2.imread(file, cv2.IMREAD_COLOR)
             if frame is None:
-                raise InferenceError(f'{file} cannot be decoded as an image: replace or remove it')
+                raise InputError(f'{file} cannot be decoded as an image: replace or remove it')
             yield frame
 
 
+def _check_claims(path: str, frame_count: float, claimed_size: Tuple[int, int],
+                  size: Tuple[int, int]) -> None:
+    """Refuse a video whose header does not give a frame count, or gives another frame size
+    ``(width, height)`` than its first frame decodes to: its header is missing or damaged, and
+    what decodes is not the video (e.g. a file whose first bytes were cut decodes to noise)."""
+    if not (np.isfinite(frame_count) and frame_count >= 1) or claimed_size != size:
+        claims = (f'a frame count of {frame_count:g}' if claimed_size == size else
+                  f'{claimed_size[0]}x{claimed_size[1]} frames that decode as {size[0]}x{size[1]}')
+        raise InferenceError(
+            f'{path} is corrupt: its header declares {claims} (is the start of the file '
+            'missing?). Re-encode it from the original (e.g. with ffmpeg) or extract its frames '
+            'to a folder')
+
+
 def _image_size(file: str) -> tuple:
-    """``(width, height)`` of an image from its header."""
+    """``(width, height)`` of an image from its header, after checking that the whole file is
+    there (PNG: every chunk's checksum, without decoding the pixels)."""
     try:
         with Image.open(file) as image:
-            return image.size
-    except OSError as err:
+            size = image.size
+            image.verify()
+            return size
+    except (OSError, SyntaxError) as err:
         raise InferenceError(f'{file} is not a readable image ({err}): replace or remove it')
 
 
@@ -213,11 +275,13 @@ class VideoFileSink:
         folder, name = osp.split(osp.abspath(path))
         stem, ext = osp.splitext(name)
         self.tmp = osp.join(folder, f'.{stem}.partial{ext}')
+        check_writable(path)
         os.makedirs(folder, exist_ok=True)
         fourcc = cv2.VideoWriter_fourcc(*VIDEO_FOURCC[ext.lower()])
         self.writer = cv2.VideoWriter(self.tmp, fourcc, fps, (width, height))
         if not self.writer.isOpened():
             self.abort()
+            check_writable(path)  # the folder may have become unwritable since
             raise InferenceError(
                 f'OpenCV cannot write a {width}x{height} {ext} video at {fps:g} fps with codec '
                 f'{VIDEO_FOURCC[ext.lower()]!r} to {path}: write another format '
@@ -250,9 +314,15 @@ class VideoFileSink:
                 f'writing {self.path} failed: the file holds {decoded} decodable frames of the '
                 f'{self.written} written (is the disk full?); {self.path} was left as it was: '
                 'free some space or choose another OUTPUT')
-        os.replace(self.tmp, self.path)
+        try:
+            os.replace(self.tmp, self.path)
+        except OSError as err:
+            self.abort()
+            raise InferenceError(f'cannot replace {self.path} ({err.strerror}): choose another '
+                                 'OUTPUT') from err
 
-    def abort(self) -> None:
+    def abort(self, discard: bool = True) -> None:
+        """Delete the temporary file (a video cannot be resumed, ``discard`` is ignored)."""
         self.writer.release()
         if osp.exists(self.tmp):
             os.remove(self.tmp)
@@ -283,74 +353,162 @@ def _count_decodable_frames(path: str, size: Tuple[int, int]) -> int:
 
 
 class FrameFolderSink:
-    """Write frames as ``<folder>/00000000.png, ...``, each atomically (temporary name + rename).
+    """Write frames as ``<folder>/00000000.png, ...``, moved into place when all are written.
 
-    The folder and a manifest of the run's settings (:data:`MANIFEST_NAME`) are created with the
-    first frame. Resuming keeps the frames already written (:meth:`done`) after checking that the
-    manifest matches; frames of another run are replaced only on request.
+    Frames go to a temporary sibling folder ``.<name>.partial`` (:func:`partial_folder`), each
+    PNG written atomically, with a manifest of the run's settings and a fingerprint of its input
+    (:data:`MANIFEST_NAME`); :meth:`close` checks that every frame is there and renames the folder
+    to ``path``, replacing an earlier output (``overwrite``) only then. ``path`` therefore holds
+    either nothing, the earlier output or the complete new one. An interrupted or failed run
+    keeps its temporary folder: ``resume`` continues it after checking that the manifest matches,
+    and keeps the frames already written (:meth:`done`).
 
     Args:
         path (str): Output folder.
-        manifest (dict): Settings that determine the frames (input, range, model, time factor).
-        overwrite (bool): Delete the frames and manifest of a previous run first.
-        resume (bool): Keep the frames of an interrupted run with the same manifest.
+        num_frames (int): Number of output frames, ``00000000.png`` to ``num_frames - 1``.
+        manifest (dict): Settings that determine the frames (input and its fingerprint, range,
+            model, time factor).
+        overwrite (bool): Replace an earlier output (when complete) and discard an interrupted
+            run.
+        resume (bool): Continue an interrupted run with the same manifest.
     """
 
-    def __init__(self, path: str, manifest: dict, overwrite: bool = False, resume: bool = False):
+    def __init__(self, path: str, num_frames: int, manifest: dict, overwrite: bool = False,
+                 resume: bool = False):
         self.path = path
+        self.num_frames = num_frames
         self.manifest = manifest
+        self.folder = partial_folder(path)  # where frames are written
         self.written = set()
-        self._started = False  # folder and manifest created
-        if not osp.isdir(path):
+        self._started = False  # folder and manifest written by this run
+        entries = os.listdir(path) if osp.isdir(path) else []
+        if resume and MANIFEST_NAME in entries and not osp.isdir(self.folder):
+            # the output of a finished run (or of an older version, which wrote in place)
+            self.written = self._resumable_frames(path)
+            self.folder = path
             return
-        entries = os.listdir(path)
-        frames = [n for n in entries if FRAME_PATTERN.match(n)]
-        if overwrite:
-            for name in frames + [n for n in entries if n == MANIFEST_NAME]:
-                os.remove(osp.join(path, name))
-        elif resume:
-            self._check_manifest(has_frames=bool(frames))
-            self.written = {int(osp.splitext(n)[0]) for n in frames}
-        elif entries:
-            raise InferenceError(f'output folder {path} exists and is not empty: pass --resume to '
-                                 'continue an interrupted run, --overwrite to replace its frames, '
-                                 'or choose another OUTPUT')
+        if entries:
+            _check_replaceable(path, entries, overwrite, resume)
+        if osp.isdir(self.folder):
+            if resume:
+                self.written = self._resumable_frames(self.folder)
+            elif overwrite:
+                shutil.rmtree(self.folder)
+            else:
+                raise InferenceError(f'an interrupted run left {self.folder}: pass --resume to '
+                                     'continue it, or --overwrite to start again')
 
-    def _check_manifest(self, has_frames: bool) -> None:
-        file = osp.join(self.path, MANIFEST_NAME)
+    def _resumable_frames(self, folder: str) -> set:
+        """The frames of ``folder``, after checking that its manifest is this run's."""
+        frames = {int(n[:-4]) for n in os.listdir(folder) if FRAME_PATTERN.match(n)}
+        file = osp.join(folder, MANIFEST_NAME)
         if not osp.isfile(file):
-            if has_frames:
-                raise InferenceError(f'{self.path} holds frames this tool did not write (no '
+            if frames:
+                raise InferenceError(f'{folder} holds frames this tool did not write (no '
                                      f'{MANIFEST_NAME}): they cannot be resumed; pass --overwrite '
                                      'or choose another OUTPUT')
-            return
+            return frames
         with open(file) as f:
             previous = json.load(f)
-        differ = [k for k in sorted(set(previous) | set(self.manifest))
-                  if previous.get(k) != self.manifest.get(k)]
-        if differ:
-            changes = ', '.join(f'{k}: {previous.get(k)!r} -> {self.manifest.get(k)!r}'
-                                for k in differ)
-            raise InferenceError(f'{self.path} was written with other settings ({changes}): '
-                                 'resume with the same settings, or pass --overwrite')
+        _check_same_run(folder, previous, self.manifest)
+        return frames
 
     def done(self, index: int) -> bool:
-        """Whether frame ``index`` is in the folder (from this run or a resumed one)."""
+        """Whether frame ``index`` is written (by this run or a resumed one)."""
         return index in self.written
 
     def write(self, index: int, frame: np.ndarray) -> None:
-        if not self._started:
-            with atomic_output(osp.join(self.path, MANIFEST_NAME)) as tmp, open(tmp, 'w') as f:
-                json.dump(self.manifest, f, indent=2)
-            self._started = True
-        write_png(osp.join(self.path, FRAME_NAME.format(index)), frame)
+        try:
+            if not self._started:
+                os.makedirs(self.folder, exist_ok=True)
+                with atomic_output(osp.join(self.folder, MANIFEST_NAME)) as tmp, \
+                        open(tmp, 'w') as f:
+                    json.dump(self.manifest, f, indent=2)
+                self._started = True
+            write_png(osp.join(self.folder, FRAME_NAME.format(index)), frame)
+        except OSError as err:
+            raise InferenceError(
+                f'writing frame {index} to {self.folder} failed ({err.strerror or err}): free '
+                'some space (or fix the folder) and rerun with --resume to continue') from err
         self.written.add(index)
 
     def close(self) -> None:
-        """Nothing to finalise: every frame is complete once written."""
+        """Check that every frame is written, then move the folder into place.
 
-    def abort(self) -> None:
-        """Keep the frames written so far: the run can be resumed with ``resume=True``."""
+        Raises:
+            InferenceError: Frames are missing (the temporary folder is kept for ``resume``).
+        """
+        missing = [i for i in range(self.num_frames)
+                   if not osp.isfile(osp.join(self.folder, FRAME_NAME.format(i)))]
+        if missing:
+            raise InferenceError(
+                f'{len(missing)} of the {self.num_frames} output frames are missing from '
+                f'{self.folder} (first: {FRAME_NAME.format(missing[0])}): rerun with --resume '
+                'to write them')
+        if self.folder == self.path:
+            return
+        old = None
+        if osp.isdir(self.path):  # an earlier output (overwrite) or an empty folder
+            old = partial_folder(self.path, '.replaced')
+            os.rename(self.path, old)
+        os.rename(self.folder, self.path)
+        if old is not None:
+            shutil.rmtree(old)
+
+    def abort(self, discard: bool = False) -> None:
+        """Keep the frames written so far in the temporary folder, for ``resume`` to continue,
+        or delete it (``discard``, e.g. when the input proved bad)."""
+        if discard and self.folder != self.path and osp.isdir(self.folder):
+            shutil.rmtree(self.folder)
+
+
+def partial_folder(path: str, suffix: str = '.partial') -> str:
+    """The temporary sibling ``.<name><suffix>`` of a frame-folder OUTPUT.
+
+    Args:
+        path (str): Output folder.
+        suffix (str): Suffix of the sibling's name. Default: '.partial'.
+
+    Returns:
+        str: The sibling's path.
+    """
+    folder, name = osp.split(osp.normpath(osp.abspath(path)))
+    return osp.join(folder, f'.{name}{suffix}')
+
+
+def _check_same_run(folder: str, previous: dict, manifest: dict) -> None:
+    """Refuse to resume ``folder`` when its manifest ``previous`` is not ``manifest``."""
+    if previous.get('input') == manifest.get('input') and \
+            previous.get('input_fingerprint') != manifest.get('input_fingerprint'):
+        raise InferenceError(
+            f'the input {manifest["input"]} changed since {folder} was written (its size, '
+            'modification time or first frames differ): the frames kept would mix two videos; '
+            'pass --overwrite to start again')
+    differ = [k for k in sorted(set(previous) | set(manifest))
+              if previous.get(k) != manifest.get(k)]
+    if differ:
+        changes = ', '.join(f'{k}: {previous.get(k)!r} -> {manifest.get(k)!r}' for k in differ)
+        raise InferenceError(f'{folder} was written with other settings ({changes}): resume '
+                             'with the same settings, or pass --overwrite')
+
+
+def _check_replaceable(path: str, entries: list, overwrite: bool, resume: bool) -> None:
+    """Refuse to replace the non-empty OUTPUT folder ``path`` holding ``entries`` unless asked to
+    (``overwrite``) and unless it holds nothing but this tool's frames and manifest."""
+    if not overwrite:
+        if resume and MANIFEST_NAME not in entries:
+            raise InferenceError(f'{path} holds files this tool did not write (no '
+                                 f'{MANIFEST_NAME}): there is no run to resume; pass --overwrite '
+                                 'or choose another OUTPUT')
+        again = ('--resume to complete it with the same settings, '
+                 if MANIFEST_NAME in entries else '')
+        raise InferenceError(f'output folder {path} exists and is not empty: pass {again}'
+                             '--overwrite to replace its frames, or choose another OUTPUT')
+    others = sorted(n for n in entries if not FRAME_PATTERN.match(n) and n != MANIFEST_NAME)
+    if others:
+        raise InferenceError(f'{path} holds files this tool did not write ({", ".join(others[:3])}'
+                             '): --overwrite replaces only a folder of its own frames; move them '
+                             'away or choose another OUTPUT')
 
 
 def check_output(path: str, overwrite: bool, resume: bool, input_path: str) -> str:
@@ -366,6 +524,7 @@ def check_output(path: str, overwrite: bool, resume: bool, input_path: str) -> s
     ext = osp.splitext(path)[1].lower()
     if same_path(path, input_path):
         raise InferenceError(f'OUTPUT {path} is the INPUT {input_path}: choose another path')
+    check_writable(path)
     if osp.isdir(path) or not ext:
         if osp.exists(path) and not osp.isdir(path):
             raise InferenceError(f'{path} exists and is not a folder: choose another OUTPUT')
@@ -381,3 +540,31 @@ def check_output(path: str, overwrite: bool, resume: bool, input_path: str) -> s
         raise InferenceError(f'{path} exists: pass --overwrite to replace it, or choose another '
                              'OUTPUT')
     return 'video'
+
+
+def check_writable(path: str) -> None:
+    """Check that an output can be created at ``path``, without creating anything.
+
+    A file is created and removed in the nearest existing folder on the way to ``path``, which
+    finds read-only file systems and missing permissions (also for root) before any work.
+
+    Args:
+        path (str): Output file or folder.
+
+    Raises:
+        InferenceError: A parent of ``path`` is a file, or the folder is not writable.
+    """
+    folder = osp.dirname(osp.abspath(path))
+    while not osp.exists(folder):
+        folder = osp.dirname(folder)
+    if not osp.isdir(folder):
+        raise InferenceError(f'cannot write OUTPUT {path}: {folder} is a file, not a folder; '
+                             'choose another OUTPUT')
+    try:
+        handle, probe = tempfile.mkstemp(prefix='.stvsr-write-test-', dir=folder)
+        os.close(handle)
+        os.remove(probe)
+    except OSError as err:
+        raise InferenceError(f'cannot write OUTPUT {path}: {folder} is not writable '
+                             f'({err.strerror}); choose another OUTPUT or make the folder '
+                             'writable') from err

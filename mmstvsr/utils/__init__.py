@@ -1,10 +1,12 @@
-from .checkpoint import allow_mmengine_checkpoints, load_from_local, mmengine_checkpoint_globals
+from .checkpoint import (CheckpointError, allow_mmengine_checkpoints, load_from_local,
+                         mmengine_checkpoint_globals)
 from .flow import batch_neighbour_flows, farneback_flow, neighbour_flows
 from .temporal import (check_times, interleave, num_output_frames, output_timestamps, plan_windows,
                        uniform_times, window_output_slices)
 
 __all__ = [
-    'allow_mmengine_checkpoints', 'load_from_local', 'mmengine_checkpoint_globals',
+    'CheckpointError', 'allow_mmengine_checkpoints', 'load_from_local',
+    'mmengine_checkpoint_globals',
     'batch_neighbour_flows', 'farneback_flow', 'neighbour_flows', 'check_times', 'interleave',
     'num_output_frames', 'output_timestamps', 'plan_windows', 'uniform_times',
     'window_output_slices'

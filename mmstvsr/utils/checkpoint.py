@@ -9,9 +9,11 @@ Instead of switching the check off, :func:`allow_mmengine_checkpoints` replaces 
 local-file checkpoint loader (used by ``load_from``, ``--resume`` and ``load_checkpoint``) with one
 that keeps ``weights_only=True`` and allows exactly those types, only for the duration of that
 load. Any other class in a checkpoint is still refused, and ``torch.load`` elsewhere is unchanged.
+A file that is not a checkpoint, or is refused, raises :class:`CheckpointError` with one line.
 """
 import argparse
 import os.path as osp
+import pickle
 import re
 import sys
 
@@ -21,6 +23,58 @@ from mmengine.logging import HistoryBuffer
 from mmengine.runner import CheckpointLoader
 
 from .files import atomic_output
+
+
+class CheckpointError(ValueError):
+    """A file that cannot be loaded as a checkpoint; the message names it and the fix."""
+
+
+def safe_load(filename: str, map_location=None, allowed: list = ()) -> object:
+    """``torch.load(filename, weights_only=True)`` with ``allowed`` globals, in one-line errors.
+
+    Args:
+        filename (str): An existing file.
+        map_location: As in :func:`torch.load`.
+        allowed (list): Globals the restricted unpickler may load besides tensors.
+
+    Returns:
+        object: What the file holds.
+
+    Raises:
+        CheckpointError: The file is not a PyTorch checkpoint (e.g. a text file, a truncated
+            download), or it holds Python objects other than weights, which could run code.
+    """
+    try:
+        with torch.serialization.safe_globals(list(allowed)):
+            return torch.load(filename, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as err:
+        found = re.search(r'Unsupported (global: GLOBAL \S+|operand \d+)', str(err))
+        if found and found.group(1).startswith('operand') and not _is_pickle(filename):
+            found = None  # e.g. a text file: its first byte is no pickle instruction
+        if found:
+            raise CheckpointError(
+                f'{filename} is refused: it holds Python objects other than weights, and loading '
+                f'them could run code ({found.group(0)}); give a checkpoint saved by '
+                'tools/train.py or by tools/model_converters/') from None
+        raise CheckpointError(_not_a_checkpoint(filename, err)) from None
+    except (EOFError, RuntimeError, ValueError, KeyError, IndexError, TypeError,
+            AttributeError) as err:
+        raise CheckpointError(_not_a_checkpoint(filename, err)) from None
+
+
+def _is_pickle(filename: str) -> bool:
+    """Whether a file starts as a pickle (PROTO instruction) or as a torch zip archive."""
+    with open(filename, 'rb') as f:
+        head = f.read(4)
+    return head[:1] == b'\x80' or head == b'PK\x03\x04'
+
+
+def _not_a_checkpoint(filename: str, err: Exception) -> str:
+    """The one-line message for a file that ``torch.load`` cannot read."""
+    reason = re.split(r'\.\s', str(err).strip())[0] or 'the file ends too early'
+    return (f'{filename} is not a PyTorch checkpoint ({type(err).__name__}: {reason}): give a '
+            '.pth file saved by tools/train.py or by tools/model_converters/ (a download cut '
+            'short also gives this)')
 
 
 def mmengine_checkpoint_globals() -> list:
@@ -53,8 +107,7 @@ def load_from_local(filename: str, map_location=None) -> dict:
     filename = osp.expanduser(filename)
     if not osp.isfile(filename):
         raise FileNotFoundError(f'{filename} can not be found.')
-    with torch.serialization.safe_globals(mmengine_checkpoint_globals()):
-        return torch.load(filename, map_location=map_location, weights_only=True)
+    return safe_load(filename, map_location, mmengine_checkpoint_globals())
 
 
 def network_state_dict(filename: str, prefix: str = 'generator.') -> dict:
@@ -102,7 +155,7 @@ def load_authors_state_dict(path: str, model_name: str) -> dict:
     """
     if not osp.isfile(path):
         raise ValueError(f'{model_name} checkpoint not found: {path}')
-    state = torch.load(path, map_location='cpu', weights_only=True)
+    state = safe_load(path, map_location='cpu')
     if not isinstance(state, dict) or not all(torch.is_tensor(v) for v in state.values()):
         raise ValueError(f"{path} is not a plain state dict of tensors like the authors' "
                          f'{model_name} checkpoints')

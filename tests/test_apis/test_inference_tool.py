@@ -1,9 +1,11 @@
 """tools/inference.py end to end on real clips: counts, sizes, frame rates, bad inputs, memory."""
+import errno
 import os
 import os.path as osp
 import shutil
 import subprocess
 import sys
+import tempfile
 
 import cv2
 import pytest
@@ -11,7 +13,7 @@ import torch
 from mmagic.registry import MODELS
 from mmengine.config import Config
 
-from mmstvsr.apis import DEFAULT_CONFIG, default_model
+from mmstvsr.apis import DEFAULT_CONFIG, InferenceError, default_model, video_io
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TOOL = osp.join(ROOT, 'tools', 'inference.py')
@@ -111,7 +113,20 @@ def _bad_inputs(tmp, real_frames, write_video):
     cv2.imwrite(str(single / '0.png'), real_frames[0])
     existing = tmp / 'existing.mp4'
     existing.write_bytes(b'an earlier result')
+    (tmp / 'start_cut.mp4').write_bytes(open(VIDEO, 'rb').read()[200:])
+    truncated_png = tmp / 'truncated_png'
+    shutil.copytree(FRAMES, truncated_png)
+    png = (truncated_png / 'Frame 005.png').read_bytes()
+    (truncated_png / 'Frame 005.png').write_bytes(png[:len(png) // 2])
+    (tmp / 'notes.pth').write_text('not a checkpoint\n')
     return [
+        ('start cut', [tmp / 'start_cut.mp4', 'OUT.mp4'], 'header declares a frame count of'),
+        ('truncated png', [truncated_png, 'OUT'], 'Frame 005.png is not a readable image'),
+        ('range past the end', [VIDEO, 'OUT', '--start-frame', 5, '--end-frame', 6],
+         'holds 1 frame(s)'),
+        ('device name', [VIDEO, 'OUT.mp4', '--device', 'gpu'], "unknown device 'gpu'"),
+        ('text checkpoint', [VIDEO, 'OUT.mp4', '--checkpoint', tmp / 'notes.pth'],
+         'notes.pth is not a PyTorch checkpoint'),
         ('missing', [tmp / 'missing.mp4', 'OUT.mp4'], 'input not found'),
         ('not a video', [text, 'OUT.mp4'], 'cannot be read as a video'),
         ('truncated', [tmp / 'cut.mp4', 'OUT.mp4'], 'truncated'),
@@ -137,6 +152,7 @@ def test_bad_inputs_fail_cleanly(run_tool, tmp_path, real_frames, write_video):
         code, _, stderr = run_tool(*args, *FLOW)
         assert code == 1, name
         assert message in stderr, (name, stderr)
+        assert 'Traceback' not in stderr and stderr.count('error:') == 1, (name, stderr)
         assert os.listdir(out_dir) == [], name  # nothing written, not even a temporary file
     assert (inputs / 'existing.mp4').read_bytes() == b'an earlier result'
     if not torch.cuda.is_available():
@@ -186,3 +202,49 @@ def test_memory_does_not_grow_with_length(tmp_path, vimeo_frames, write_video):
         peaks[n] = _peak_memory_mb([video, tmp_path / f'{n}_x4.mp4', *FLOW],
                                    tmp_path / f'{n}.log')
     assert peaks[200] - peaks[20] < 40, peaks
+
+
+def test_unwritable_and_full_outputs(run_tool, tmp_path, monkeypatch):
+    """A read-only folder and a disk that fills up mid-run (both injected: root writes
+    anywhere, and this machine cannot mount a small tmpfs) used to end in tracebacks."""
+    with monkeypatch.context() as m:
+        m.setattr(tempfile, 'mkstemp', _fail(errno.EROFS))
+        for out in ('out.mp4', 'frames'):
+            code, _, stderr = run_tool(VIDEO, tmp_path / out, *FLOW)
+            assert code == 1 and 'is not writable (Read-only file system)' in stderr, stderr
+            assert 'Traceback' not in stderr
+    assert os.listdir(tmp_path) == []
+
+    write_png = video_io.write_png
+    written = []
+
+    def fills_up(path, image):
+        if len(written) == 5:
+            _fail(errno.ENOSPC)(path)
+        written.append(path)
+        write_png(path, image)
+
+    out = tmp_path / 'frames'
+    with monkeypatch.context() as m:
+        m.setattr(video_io, 'write_png', fills_up)
+        code, _, stderr = run_tool(VIDEO, out, *FLOW)
+    assert code == 1 and 'Traceback' not in stderr
+    assert 'writing frame 5 to ' in stderr and 'No space left on device' in stderr
+    assert '--resume' in stderr and not out.exists()
+    code, _, stderr = run_tool(VIDEO, out, *FLOW, '--resume')  # space freed: completed
+    assert code == 0 and len(os.listdir(out)) == 24
+    assert os.listdir(tmp_path) == ['frames']
+
+
+def test_debug_shows_the_traceback(run_tool, tmp_path):
+    with pytest.raises(InferenceError, match="unknown device 'gpu'"):
+        run_tool(VIDEO, tmp_path / 'out.mp4', *FLOW, '--device', 'gpu', '--debug')
+
+
+def _fail(code):
+    """A function raising the OSError of errno ``code``, whatever its arguments."""
+
+    def fail(*args, **kwargs):
+        raise OSError(code, os.strerror(code), args[0] if args else None)
+
+    return fail

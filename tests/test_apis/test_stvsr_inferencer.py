@@ -2,6 +2,8 @@
 import os
 import os.path as osp
 import re
+import shutil
+import zlib
 
 import cv2
 import numpy as np
@@ -17,6 +19,7 @@ from mmstvsr.models.editors.classical.classical_stvsr_net import BicubicAverageN
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 VIDEO = osp.join(ROOT, 'tests', 'data', 'videos', 'carphone_96x64.mp4')
+FRAMES = osp.join(ROOT, 'tests', 'data', 'vid4', 'GT', 'carphone')  # 10 frames
 BICUBIC_FLOW = osp.join(ROOT, 'configs', 'baselines', 'bicubic-flow_x4_vimeo-septuplet.py')
 BICUBIC_AVERAGE = osp.join(ROOT, 'configs', 'baselines', 'bicubic-average_x4_vimeo-septuplet.py')
 TINY = osp.join(ROOT, 'configs', 'baselines', 'residual-stvsr-tiny_x4_vimeo-septuplet.py')
@@ -202,9 +205,11 @@ def test_resume_an_interrupted_frame_folder_run(flow_inferencer, tmp_path, monke
         _interrupt_after(m, FrameFolderSink, 9)  # window 0 (outputs 0-6) done, window 1 not
         with pytest.raises(KeyboardInterrupt):
             flow_inferencer(VIDEO, str(out), progress=False)
-    assert len(os.listdir(out)) == 10  # 9 frames and the manifest, each complete
+    assert not out.exists()  # OUTPUT appears complete or not at all
+    partial = tmp_path / '.out.partial'
+    assert len(os.listdir(partial)) == 10  # 9 frames and the manifest, each complete
 
-    with pytest.raises(InferenceError, match='exists and is not empty: pass --resume'):
+    with pytest.raises(InferenceError, match='an interrupted run left .*pass --resume'):
         flow_inferencer(VIDEO, str(out), progress=False)
     with pytest.raises(InferenceError, match='other settings.*time_factor: 2 -> 3'):
         flow_inferencer(VIDEO, str(out), time_factor=3, resume=True, progress=False)
@@ -220,7 +225,7 @@ def test_resume_an_interrupted_frame_folder_run(flow_inferencer, tmp_path, monke
     result = flow_inferencer(VIDEO, str(out), resume=True, progress=False)
     # windows [0, 4) [3, 7) [6, 10) [8, 12), outputs 0-6 | 7-12 | 13-18 | 19-22: the first is kept
     assert (result['computed'], len(computed)) == (16, 3)
-    assert sorted(os.listdir(out)) == names
+    assert sorted(os.listdir(out)) == names and not partial.exists()
     for name in names[1:]:
         np.testing.assert_array_equal(cv2.imread(str(out / name)), cv2.imread(str(full / name)))
     assert flow_inferencer(VIDEO, str(out), resume=True, progress=False)['computed'] == 0
@@ -249,3 +254,72 @@ def test_dual_stream_fusion_network_on_a_real_clip(tmp_path, real_frames):
     frames = [f[:30, :44] for f in real_frames[:3]]
     out = STVSRInferencer(config, str(tmp_path / 'w.pth'), device='cpu').predict(frames)
     assert out.shape == (5, 60, 88, 3) and out.dtype == np.uint8
+
+
+def _damage_pixels(png: bytes) -> bytes:
+    """A PNG whose compressed pixels are zeroed, with valid chunk checksums: its header and
+    chunks look right, but it does not decode."""
+    out, pos = png[:8], 8
+    while pos < len(png):
+        length = int.from_bytes(png[pos:pos + 4], 'big')
+        kind, body = png[pos + 4:pos + 8], png[pos + 8:pos + 8 + length]
+        if kind == b'IDAT':
+            body = body[:2] + bytes(length - 2)
+        out += length.to_bytes(4, 'big') + kind + body + zlib.crc32(kind + body).to_bytes(4, 'big')
+        pos += 12 + length
+    return out
+
+
+def test_corrupt_frame_found_mid_run_leaves_output_as_it_was(flow_inferencer, tmp_path):
+    """A frame that only fails when decoded used to leave 19 of 23 frames at OUTPUT: now OUTPUT
+    is not created, or an earlier one is left as it was."""
+    frames = tmp_path / 'frames'
+    shutil.copytree(FRAMES, frames)
+    good = (frames / 'Frame 009.png').read_bytes()
+    (frames / 'Frame 009.png').write_bytes(_damage_pixels(good))
+    out = tmp_path / 'out'
+    with pytest.raises(InferenceError, match='Frame 009.png cannot be decoded'):
+        flow_inferencer(str(frames), str(out), progress=False)
+    assert os.listdir(tmp_path) == ['frames']  # nothing: the input must change before a rerun
+
+    earlier = tmp_path / 'earlier'
+    flow_inferencer(str(frames), str(earlier), end_frame=4, progress=False)
+    before = {n: (earlier / n).read_bytes() for n in os.listdir(earlier)}
+    with pytest.raises(InferenceError, match='Frame 009.png cannot be decoded'):
+        flow_inferencer(str(frames), str(earlier), overwrite=True, progress=False)
+    assert {n: (earlier / n).read_bytes() for n in os.listdir(earlier)} == before
+    assert sorted(os.listdir(tmp_path)) == ['earlier', 'frames']
+
+
+def test_resume_refuses_an_input_that_changed(flow_inferencer, tmp_path, monkeypatch,
+                                              real_frames, write_video):
+    """Another video at the input's path used to be resumed into a mix of both videos."""
+    video = tmp_path / 'in.mp4'
+    shutil.copy(VIDEO, video)
+    out = tmp_path / 'out'
+    with monkeypatch.context() as m:
+        _interrupt_after(m, FrameFolderSink, 9)
+        with pytest.raises(KeyboardInterrupt):
+            flow_inferencer(str(video), str(out), progress=False)
+    write_video(video, real_frames[::-1] + real_frames[:2], fps=29.97)  # 12 other frames
+    with pytest.raises(InferenceError, match=r'the input .*in.mp4 changed since .*--overwrite'):
+        flow_inferencer(str(video), str(out), resume=True, progress=False)
+    result = flow_inferencer(str(video), str(out), overwrite=True, progress=False)
+    assert result['computed'] == 23
+
+
+@pytest.mark.parametrize('device,message', [('gpu', "unknown device 'gpu'"),
+                                            ('cuda:x', "unknown device 'cuda:x'"),
+                                            ('meta', "unknown device 'meta'")])
+def test_device_names_are_checked(device, message):
+    with pytest.raises(InferenceError, match=message):
+        STVSRInferencer(BICUBIC_FLOW, device=device)
+
+
+@pytest.mark.parametrize('content', [b'hello\n', b'', b'PK\x03\x04 cut short'])
+def test_a_file_that_is_not_a_checkpoint(tmp_path, content):
+    """A text file given as checkpoint used to end in ``IndexError: pop from empty list``."""
+    checkpoint = tmp_path / 'notes.pth'
+    checkpoint.write_bytes(content)
+    with pytest.raises(InferenceError, match='notes.pth is not a PyTorch checkpoint'):
+        STVSRInferencer(TINY, str(checkpoint), device='cpu')

@@ -1,15 +1,18 @@
 """mmstvsr.apis.video_io: reading real clips lazily, refusing bad inputs and outputs early."""
+import errno
 import json
 import os
 import os.path as osp
 import shutil
+import tempfile
 
 import cv2
 import numpy as np
 import pytest
 
+from mmstvsr.apis import video_io
 from mmstvsr.apis.video_io import (MANIFEST_NAME, FrameFolderSink, InferenceError, VideoFileSink,
-                                   check_output, open_source)
+                                   check_output, open_source, partial_folder)
 from mmstvsr.utils.files import natural_key
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -166,24 +169,123 @@ def test_video_sink_renames_when_complete(tmp_path, real_frames, read_video):
 
 
 def test_frame_folder_sink(tmp_path, real_frames):
+    """Frames go to a temporary sibling folder, moved to OUTPUT when all are there."""
     out = tmp_path / 'out'
+    partial = tmp_path / '.out.partial'
     manifest = dict(input='a.mp4', time_factor=2)
-    sink = FrameFolderSink(str(out), manifest)
-    assert not out.exists()  # created with the first frame
-    sink.write(3, real_frames[0])
-    assert sorted(os.listdir(out)) == [MANIFEST_NAME, '00000003.png']
-    assert json.loads((out / MANIFEST_NAME).read_text()) == manifest
-    np.testing.assert_array_equal(cv2.imread(str(out / '00000003.png')), real_frames[0])
+    sink = FrameFolderSink(str(out), 2, manifest)
+    assert partial_folder(str(out) + '/') == str(partial)
+    assert not partial.exists()  # created with the first frame
+    sink.write(1, real_frames[0])
+    assert sorted(os.listdir(partial)) == [MANIFEST_NAME, '00000001.png'] and not out.exists()
+    assert json.loads((partial / MANIFEST_NAME).read_text()) == manifest
+    with pytest.raises(InferenceError, match='1 of the 2 output frames are missing.*00000000'):
+        sink.close()
+    assert not out.exists()
+
+    with pytest.raises(InferenceError, match='an interrupted run left .*pass --resume'):
+        FrameFolderSink(str(out), 2, manifest)
+    with pytest.raises(InferenceError, match="other settings \\(time_factor: 2 -> 3\\)"):
+        FrameFolderSink(str(out), 2, dict(manifest, time_factor=3), resume=True)
+    sink = FrameFolderSink(str(out), 2, manifest, resume=True)
+    assert sink.done(1) and not sink.done(0)
+    sink.write(0, real_frames[1])
+    sink.close()
+    assert sorted(os.listdir(tmp_path)) == ['out']
+    assert sorted(os.listdir(out)) == [MANIFEST_NAME, '00000000.png', '00000001.png']
+    np.testing.assert_array_equal(cv2.imread(str(out / '00000001.png')), real_frames[0])
 
     with pytest.raises(InferenceError, match='exists and is not empty: pass --resume'):
-        FrameFolderSink(str(out), manifest)
-    assert FrameFolderSink(str(out), manifest, resume=True).done(3)
-    with pytest.raises(InferenceError, match="other settings \\(time_factor: 2 -> 3\\)"):
-        FrameFolderSink(str(out), dict(manifest, time_factor=3), resume=True)
-    (out / 'keep.txt').write_text('not ours')
-    assert not FrameFolderSink(str(out), manifest, overwrite=True).done(3)
-    assert os.listdir(out) == ['keep.txt']  # only this tool's files are replaced
+        FrameFolderSink(str(out), 2, manifest)
+    assert FrameFolderSink(str(out), 2, manifest, resume=True).done(1)  # finished: nothing to do
+    sink = FrameFolderSink(str(out), 1, dict(manifest, time_factor=3), overwrite=True)
+    sink.write(0, real_frames[2])
+    assert len(os.listdir(out)) == 3  # the earlier output is kept until the new one is complete
+    sink.close()
+    assert sorted(os.listdir(tmp_path)) == ['out']
+    assert sorted(os.listdir(out)) == [MANIFEST_NAME, '00000000.png']
 
-    shutil.copy(osp.join(FRAMES, 'Frame 001.png'), out / '00000000.png')
-    with pytest.raises(InferenceError, match='frames this tool did not write'):
-        FrameFolderSink(str(out), manifest, resume=True)
+    (out / 'keep.txt').write_text('not ours')
+    with pytest.raises(InferenceError, match=r'files this tool did not write \(keep.txt\)'):
+        FrameFolderSink(str(out), 1, manifest, overwrite=True)
+    os.remove(out / MANIFEST_NAME)
+    with pytest.raises(InferenceError, match='did not write .*no run to resume'):
+        FrameFolderSink(str(out), 1, manifest, resume=True)
+
+
+def test_frame_folder_sink_write_failure(tmp_path, real_frames, monkeypatch):
+    """A full disk while writing a frame (injected) is one clear error, and OUTPUT is not
+    created: the frames written so far stay in the temporary folder for --resume."""
+    sink = FrameFolderSink(str(tmp_path / 'out'), 2, dict(input='a.mp4'))
+    sink.write(0, real_frames[0])
+
+    def full_disk(path, image):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), path)
+
+    monkeypatch.setattr(video_io, 'write_png', full_disk)
+    with pytest.raises(InferenceError, match='writing frame 1 .*No space left on device'):
+        sink.write(1, real_frames[1])
+    assert os.listdir(tmp_path) == ['.out.partial']
+
+
+def test_video_whose_start_is_cut_is_refused(tmp_path):
+    """An mp4 without its first 200 bytes used to decode to 11 noise frames at 41 fps (its
+    frame count reads -3.2e14): the header's claims are checked against what decodes."""
+    cut = tmp_path / 'cut.mp4'
+    cut.write_bytes(open(VIDEO, 'rb').read()[200:])
+    with pytest.raises(InferenceError, match='corrupt: its header declares a frame count of'):
+        open_source(str(cut))
+
+
+def test_ranges_do_not_invent_a_frame_count():
+    """The scan stops at --end-frame: the message must not claim that is the clip's length."""
+    with pytest.raises(InferenceError) as err:
+        open_source(VIDEO, 5, 6)
+    assert 'has 6 frame' not in str(err.value) and 'holds 1 frame' in str(err.value)
+    with pytest.raises(InferenceError, match='--start-frame must be 0 or more'):
+        open_source(VIDEO, -1)
+    with pytest.raises(InferenceError, match=r'has 12 frame.*\[20, 30\)'):
+        open_source(VIDEO, 20, 30)
+
+
+def test_corrupt_png_is_refused_before_any_work(tmp_path):
+    """A frame whose end is missing has a valid header: its chunks are checked on opening."""
+    frames = tmp_path / 'frames'
+    shutil.copytree(FRAMES, frames)
+    data = (frames / 'Frame 004.png').read_bytes()
+    (frames / 'Frame 004.png').write_bytes(data[:len(data) // 2])
+    with pytest.raises(InferenceError, match='Frame 004.png is not a readable image'):
+        open_source(str(frames))
+
+
+def test_fingerprint_tells_inputs_apart(tmp_path, real_frames, write_video):
+    video = tmp_path / 'in.mp4'
+    shutil.copy(VIDEO, video)
+    first = open_source(str(video)).fingerprint()
+    assert set(first) == {'size', 'mtime_ns', 'first_frames_sha256'}
+    assert open_source(str(video)).fingerprint() == first
+    assert open_source(str(video), 1).fingerprint()['first_frames_sha256'] != \
+        first['first_frames_sha256']
+    write_video(video, real_frames[::-1])  # another clip at the same path
+    assert open_source(str(video)).fingerprint() != first
+    folder = open_source(FRAMES)
+    assert folder.fingerprint()['size'] == sum(os.path.getsize(f) for f in folder.files)
+
+
+def test_unwritable_outputs_are_refused_before_any_work(tmp_path, monkeypatch):
+    """A read-only folder (injected: root writes anywhere) used to end in a traceback, or, for
+    a video, in a message blaming the codec."""
+    (tmp_path / 'file').write_text('a file')
+    with pytest.raises(InferenceError, match='is a file, not a folder'):
+        check_output(str(tmp_path / 'file' / 'out.mp4'), False, False, VIDEO)
+
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+
+    monkeypatch.setattr(tempfile, 'mkstemp', read_only)
+    for out in ('out.mp4', 'frames', 'new/sub/out.avi'):
+        with pytest.raises(InferenceError, match='is not writable \\(Read-only file system\\)'):
+            check_output(str(tmp_path / out), False, False, VIDEO)
+    with pytest.raises(InferenceError, match='is not writable'):
+        VideoFileSink(str(tmp_path / 'out.mp4'), 25, 96, 64)
+    assert sorted(os.listdir(tmp_path)) == ['file']

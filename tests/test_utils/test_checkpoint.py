@@ -1,3 +1,4 @@
+import os
 import pickle
 
 import numpy as np
@@ -7,6 +8,7 @@ from mmengine.logging import HistoryBuffer, MessageHub
 from mmengine.runner.checkpoint import _load_checkpoint
 
 import mmstvsr  # noqa: F401  (installs the checkpoint loader)
+from mmstvsr.utils.checkpoint import CheckpointError, load_from_local
 
 
 def _mmengine_like_checkpoint():
@@ -46,8 +48,42 @@ class NotAllowed:
 def test_other_classes_are_still_refused(tmp_path):
     path = tmp_path / 'evil.pth'
     torch.save(dict(obj=NotAllowed(), state_dict={}), path)
-    with pytest.raises(pickle.UnpicklingError):
+    with pytest.raises(CheckpointError, match='evil.pth is refused: it holds Python objects '
+                       'other than weights.*Unsupported global: GLOBAL .*NotAllowed'):
         _load_checkpoint(str(path), map_location='cpu')
+
+
+class RunsCode:
+    def __reduce__(self):
+        return (os.system, ('echo this must not run',))
+
+
+def test_code_in_a_pickle_is_refused(tmp_path):
+    path = tmp_path / 'code.pth'
+    with open(path, 'wb') as f:
+        pickle.dump(RunsCode(), f, protocol=4)
+    with pytest.raises(CheckpointError, match='code.pth is refused.*could run code'):
+        load_from_local(str(path))
+
+
+@pytest.mark.parametrize('content,reason', [
+    (b'hello\n', 'KeyError: 101'),  # used to end in a KeyError / IndexError traceback
+    (b'not a checkpoint\n', 'UnpicklingError'),
+    (b'', 'EOFError: the file ends too early'),
+])
+def test_files_that_are_not_checkpoints(tmp_path, content, reason):
+    path = tmp_path / 'notes.pth'
+    path.write_bytes(content)
+    with pytest.raises(CheckpointError, match=f'notes.pth is not a PyTorch checkpoint \\({reason}'):
+        load_from_local(str(path))
+
+
+def test_a_checkpoint_cut_short(tmp_path):
+    path = tmp_path / 'cut.pth'
+    torch.save(dict(state_dict=dict(w=torch.zeros(100))), path)
+    path.write_bytes(path.read_bytes()[:300])
+    with pytest.raises(CheckpointError, match='cut.pth is not a PyTorch checkpoint'):
+        load_from_local(str(path))
 
 
 def test_missing_file(tmp_path):
