@@ -18,6 +18,8 @@ import sys
 from mmengine.dist import is_main_process
 from mmengine.runner import Runner
 
+from mmstvsr.datasets import CorruptFrameError
+from mmstvsr.utils.checkpoint import CheckpointError
 from mmstvsr.utils.files import atomic_output
 from mmstvsr.utils.launch import load_run_config, parse_launch_args
 
@@ -88,7 +90,10 @@ def main():
                      'without trainable weights are tested without one)')
         # frozen parts read their weight files (config `pretrained` keys), as in training
         runner.model.init_weights()
-    metrics = runner.test()
+    try:
+        metrics = runner.test()
+    except (CorruptFrameError, CheckpointError, FileNotFoundError) as err:  # name file and fix
+        sys.exit(f'error: {err}')
     if args.out and is_main_process():  # the per-clip rows exist on the main process only
         save_results(args.out, metrics, runner.test_evaluator.metrics, args)
 

@@ -10,7 +10,9 @@ import sys
 import torch
 from mmengine.runner import Runner
 
+from mmstvsr.datasets import CorruptFrameError
 from mmstvsr.engine.hooks import NonFiniteTrainingError
+from mmstvsr.utils.checkpoint import CheckpointError
 from mmstvsr.utils.launch import load_run_config, parse_launch_args
 
 
@@ -55,7 +57,8 @@ def main():
     runner = Runner.from_cfg(cfg)
     try:
         runner.train()
-    except NonFiniteTrainingError as err:
+    except (NonFiniteTrainingError, CorruptFrameError, CheckpointError,
+            FileNotFoundError) as err:
         sys.exit(f'error: {err}')
 
 

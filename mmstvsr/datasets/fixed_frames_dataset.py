@@ -5,11 +5,12 @@ from typing import List, Sequence
 from mmagic.registry import DATASETS
 from mmengine.dataset import BaseDataset
 
+from .frame_errors import CorruptFrameErrorMixin
 from .video_frames_dataset import list_clips
 
 
 @DATASETS.register_module()
-class FixedFramesDataset(BaseDataset):
+class FixedFramesDataset(CorruptFrameErrorMixin, BaseDataset):
     """Clips of a few frames with the same file names in every clip, possibly in several folders.
 
     Frame-interpolation test sets keep a clip's input frames and its ground-truth middle frame
@@ -19,7 +20,8 @@ class FixedFramesDataset(BaseDataset):
     as path templates; all of them are HR targets, and those at ``input_indices`` are also the
     inputs (LR made in the pipeline by
     :class:`~mmstvsr.datasets.transforms.MATLABBicubicDownsample`). Every frame of every clip is
-    checked when the dataset is built.
+    checked when the dataset is built; a frame that does not decode raises a
+    :class:`~mmstvsr.datasets.CorruptFrameError` naming it when its item is loaded.
 
     Items: ``gt_path`` (list[str]), ``input_indices`` (list[int]), ``clip`` and ``key`` (the clip
     name).

@@ -9,6 +9,7 @@ from mmengine.fileio import list_from_file
 
 from mmstvsr.utils.files import IMAGE_EXTENSIONS, natural_key
 from mmstvsr.utils.temporal import plan_windows
+from .frame_errors import CorruptFrameErrorMixin
 
 
 def list_clips(folder: str, ann_file: str = '') -> List[str]:
@@ -99,7 +100,7 @@ def plan_frame_windows(num_frames: int,
 
 
 @DATASETS.register_module()
-class VideoFramesDataset(BaseDataset):
+class VideoFramesDataset(CorruptFrameErrorMixin, BaseDataset):
     """Videos stored as folders of frames, split into windows as the space-time SR benchmarks do.
 
     Layout: ``<data_root>/<data_prefix['gt']>/<clip>/<frame>``, any image file names, sorted

@@ -5,9 +5,11 @@ from typing import List, Sequence
 from mmagic.datasets import BasicFramesDataset
 from mmagic.registry import DATASETS
 
+from .frame_errors import CorruptFrameErrorMixin
+
 
 @DATASETS.register_module()
-class VimeoSeptupletDataset(BasicFramesDataset):
+class VimeoSeptupletDataset(CorruptFrameErrorMixin, BasicFramesDataset):
     """Vimeo-90K septuplets: ``sequences/<video>/<clip>/im1.png .. im7.png`` plus a list file.
 
     Each item is one clip: ``gt_path`` lists its 7 HR frames (all are targets) and
@@ -16,7 +18,10 @@ class VimeoSeptupletDataset(BasicFramesDataset):
     (:class:`~mmstvsr.datasets.transforms.MATLABBicubicDownsample`).
     The list file (``sep_trainlist.txt``, ``sep_testlist.txt`` or the fast / medium / slow test
     lists) names one clip ``<video>/<clip>`` per line; every frame of every listed clip is checked
-    when the dataset is built, so a wrong root or list fails at once, naming the file.
+    when the dataset is built, so a wrong root or list fails at once, naming the file. A frame
+    that does not decode (truncated or corrupt) raises a
+    :class:`~mmstvsr.datasets.CorruptFrameError` naming it, and the ``vimeo90k.py --verify``
+    command that lists every such frame, when its clip is loaded.
 
     Args:
         ann_file (str): List file, relative to ``data_root``.
@@ -58,6 +63,12 @@ class VimeoSeptupletDataset(BasicFramesDataset):
     def _get_frames_list(self, key: str, folder: str) -> List[str]:
         """Frame paths of one clip, in ``frame_names`` order (the parent sorts them by name)."""
         return [osp.join(folder, name) for name in self.load_frames_list[key]]
+
+    def verify_command(self) -> str:
+        """The command that decodes every frame of the listed clips and names those that fail."""
+        lists = osp.relpath(self.ann_file, self.data_root)
+        return (f'python tools/dataset_converters/vimeo90k.py {self.data_root} --verify --lists '
+                f'{lists}')
 
     def load_data_list(self) -> List[dict]:
         """Load the clips named by the list file and check that all their frames exist."""

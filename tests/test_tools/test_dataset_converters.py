@@ -271,6 +271,47 @@ def test_vimeo_check_reports_missing_clips(tmp_path, capsys):
     assert 'tri_trainlist.txt: list file missing' in capsys.readouterr().err
 
 
+def test_vimeo_verify_names_the_frames_that_do_not_decode(tmp_path):
+    """One truncated PNG: the existence check still passes (and says frames were not decoded),
+    ``--verify`` decodes every frame and fails naming the file, clip by clip."""
+    root = tmp_path / 'vimeo'
+    _link_clips(str(root / 'sequences'), ['00002/0004', '00002/0008'])
+    shutil.copytree(osp.join(SEQ, '00002/0007'), root / 'sequences/00002/0007')
+    bad = root / 'sequences/00002/0007/im3.png'
+    bad.write_bytes(bad.read_bytes()[:200])
+    (root / 'sequences/00002/0007/im6.png').write_bytes(b'')
+    for name in ('sep_testlist.txt', 'fast_testset.txt'):
+        shutil.copy(osp.join(VIMEO, name), root)
+    script = osp.join(TOOLS, 'vimeo90k.py')
+
+    def run(*args):
+        return subprocess.run([sys.executable, script, str(root), '--lists', 'sep_testlist.txt',
+                               'fast_testset.txt'] + list(args), capture_output=True, text=True,
+                              timeout=300, cwd=ROOT)
+
+    res = run()
+    assert res.returncode == 0, res.stderr
+    assert 'sep_testlist.txt: 3 clips, all complete' in res.stdout
+    assert 'pass --verify to decode every frame' in res.stdout
+    for args in ([], ['--workers', '2']):
+        res = run('--verify', *args)
+        assert res.returncode == 1, res.stdout + res.stderr
+        assert 'Traceback' not in res.stderr
+        assert 'sep_testlist.txt: 1 of 3 clips incomplete: 00002/0007 (im3.png, im6.png do not ' \
+            'decode)' in res.stderr
+        assert '2 frames do not decode, in 1 clip:' in res.stderr
+        lines = res.stderr.splitlines()
+        clip = lines.index('  clip 00002/0007:')
+        assert lines[clip + 1] == (f'    {bad} cannot be decoded as an image (truncated or '
+                                   'corrupt, 200 bytes)')
+        assert lines[clip + 2] == f'    {bad.parent / "im6.png"} is empty (0 bytes)'
+        assert 'fast_testset.txt' not in res.stderr  # 00002/0007 is not in the fast list
+    # the intact clips pass
+    res = run('--verify', '--lists', 'fast_testset.txt')
+    assert res.returncode == 0, res.stderr
+    assert 'fast_testset.txt: 1 clips, all complete, every frame decodes' in res.stdout
+
+
 def test_vimeo_lr_and_lmdb_round_trip(tmp_path, capsys):
     pytest.importorskip('lmdb', reason='the lmdb package is not installed '
                         '(pip install -c requirements/constraints.txt lmdb)')

@@ -72,7 +72,14 @@ def test_test_tool_bad_input(tmp_path):
     assert res.returncode != 0 and 'give its CHECKPOINT' in res.stderr
     res = _run(['tools/test.py', BASELINE, '--work-dir', str(tmp_path), '--cfg-options',
                 f'test_dataloader.dataset.data_root={tmp_path}'])
-    assert res.returncode != 0 and 'list file not found' in res.stderr
+    assert res.returncode == 1 and 'list file not found' in res.stderr
+    assert 'Traceback' not in res.stderr
+    notes = tmp_path / 'notes.pth'
+    notes.write_text('hello\n')  # used to end in a KeyError traceback
+    res = _run(['tools/test.py', TINY, str(notes), '--work-dir', str(tmp_path), '--cfg-options']
+               + TEST_DATA)
+    assert res.returncode == 1 and 'Traceback' not in res.stderr
+    assert 'notes.pth is not a PyTorch checkpoint (KeyError: 101)' in res.stderr
 
 
 def test_train_tool_bad_input(tmp_path):
@@ -83,6 +90,12 @@ def test_train_tool_bad_input(tmp_path):
         assert res.returncode != 0 and '--amp (mixed precision) needs a CUDA GPU' in res.stderr
     res = _run(['tools/train.py', TINY, '--resume', str(tmp_path / 'none.pth')])
     assert res.returncode != 0 and 'checkpoint not found' in res.stderr
+    notes = tmp_path / 'notes.pth'
+    notes.write_text('hello\n')
+    res = _run(['tools/train.py', TINY, '--resume', str(notes), '--work-dir', str(tmp_path),
+                '--cfg-options', 'train_cfg.max_iters=1'] + TRAIN_OPTS)
+    assert res.returncode == 1 and 'Traceback' not in res.stderr
+    assert 'notes.pth is not a PyTorch checkpoint' in res.stderr
 
 
 def _last_checkpoint(work_dir):

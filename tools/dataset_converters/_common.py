@@ -157,6 +157,26 @@ def read_image(path, flag=cv2.IMREAD_COLOR):
     return img
 
 
+def find_undecodable(paths, workers=1, desc='decoding frames'):
+    """Decode image files as the data pipeline does and return those that fail, and why.
+
+    The check is the datasets' own (:func:`mmstvsr.datasets.frame_problem`), so the frames
+    reported are those a training or test run would stop at.
+
+    Args:
+        paths (Sequence[str]): Image files.
+        workers (int): Processes. Default: 1.
+        desc (str): Progress bar label. Default: 'decoding frames'.
+
+    Returns:
+        dict[str, str]: ``{path: problem}`` of the files that do not decode, in ``paths`` order;
+        the problem is worded to follow the path, e.g. ``'is empty (0 bytes)'``.
+    """
+    from mmstvsr.datasets import frame_problem  # imports MMagic: only for the tools that check
+    problems = list(run_tasks(frame_problem, paths, workers, desc=desc, unit='frame'))
+    return {path: problem for path, problem in zip(paths, problems) if problem}
+
+
 def atomic_write(path, data):
     """Write bytes to ``path`` through a temporary file in the same folder, then rename it.
 

@@ -5,7 +5,9 @@ set, ``im3.png`` for the triplet set) and the list files naming one clip ``<vide
 line. The septuplet lists are ``sep_trainlist.txt``, ``sep_testlist.txt`` and, for the space-time
 SR test protocol, ``fast_testset.txt``, ``medium_testset.txt``, ``slow_testset.txt`` (optional);
 the triplet lists ``tri_trainlist.txt`` and ``tri_testlist.txt``. Every frame of every listed clip
-is checked and the incomplete clips are reported, list by list (exit status 1).
+is checked to exist and the incomplete clips are reported, list by list (exit status 1).
+``--verify`` also decodes every frame, as the data pipeline does (``--workers`` processes), and
+reports the frames that do not decode (truncated or corrupt), clip by clip, with their paths.
 
 ``--make-lr`` then makes the LR frames of the listed clips with ``generate_lr.py`` (bit-identical
 to the online ``MATLABBicubicDownsample``) under ``<root>/sequences_BIx<scale>`` (``--lr-root``),
@@ -21,8 +23,9 @@ Finished work is kept: existing LR frames are skipped, an existing LMDB is left 
 so a run started again after an interruption completes what is missing.
 
 Usage:
-    # check only
+    # check only: every frame exists (fast), or every frame also decodes (--verify)
     python tools/dataset_converters/vimeo90k.py data/vimeo_septuplet
+    python tools/dataset_converters/vimeo90k.py data/vimeo_septuplet --verify --workers 8
     # check, make the x4 LR set and LMDBs of GT and LR, in 2 processes
     python tools/dataset_converters/vimeo90k.py data/vimeo_septuplet --make-lr --lmdb --workers 2
 """
@@ -34,8 +37,8 @@ import shutil
 import sys
 
 import cv2
-from _common import (TMP_SUFFIX, ConversionError, check_dir, encode_image, format_list, read_image,
-                     read_list_file, run_cli, run_tasks)
+from _common import (TMP_SUFFIX, ConversionError, check_dir, encode_image, find_undecodable,
+                     format_list, read_image, read_list_file, run_cli, run_tasks)
 from generate_lr import add_lr_arguments, generate_lr
 
 #: Frames of a clip and standard list files (required, optional) of each Vimeo-90K set.
@@ -62,8 +65,89 @@ def detect_kind(root):
                           'with --lists')
 
 
-def check_vimeo(root, kind='auto', lists=None):
-    """Check that every frame of every clip of the list files exists, and print a summary.
+def _list_files(root, spec, lists, problems):
+    """The list files to check: ``lists``, or the standard lists of the set found in ``root``.
+
+    Args:
+        root (str): Vimeo-90K root.
+        spec (dict): The set's entry of :data:`KINDS`.
+        lists (Sequence[str] | None): List files named by the user (see :func:`check_vimeo`).
+        problems (list[str]): Gets a line for each required standard list missing.
+
+    Returns:
+        list[str]: Paths of the list files.
+    """
+    if lists:  # relative to the root, else as given (absolute, or relative to the current folder)
+        return [name if not osp.isfile(osp.join(root, name)) and osp.isfile(name)
+                else osp.join(root, name) for name in lists]
+    paths = []
+    for name in spec['required'] + spec['optional']:
+        path = osp.join(root, name)
+        if osp.isfile(path):
+            paths.append(path)
+        elif name in spec['required']:
+            problems.append(f'{name}: list file missing from {root} (it comes with the official '
+                            'download)')
+        else:
+            print(f'{name}: not found, skipped (optional)')
+    return paths
+
+
+def _missing_frames(folder, frames):
+    """``'folder missing'``, ``'missing im5.png'`` or None (every frame of the clip exists)."""
+    if not osp.isdir(folder):
+        return 'folder missing'
+    missing = [f for f in frames if not osp.isfile(osp.join(folder, f))]
+    return f'missing {", ".join(missing)}' if missing else None
+
+
+def _undecodable_frames(seq_root, clips, frames, workers):
+    """Decode every existing frame of the clips; the frames that fail, clip by clip.
+
+    Args:
+        seq_root (str): The ``sequences/`` folder.
+        clips (Sequence[str]): Clips ``<video>/<clip>``.
+        frames (Sequence[str]): Frame file names of a clip.
+        workers (int): Processes.
+
+    Returns:
+        dict[str, dict[str, str]]: ``{clip: {frame path: problem}}`` of the clips with a frame
+        that does not decode.
+    """
+    clip_of = {osp.join(seq_root, clip, name): clip for clip in clips for name in frames}
+    paths = [path for path in clip_of if osp.isfile(path)]
+    corrupt = {}
+    for path, problem in find_undecodable(paths, workers).items():
+        corrupt.setdefault(clip_of[path], {})[path] = problem
+    return corrupt
+
+
+def _clip_problem(clip, missing, corrupt):
+    """A clip's entry in a list's report, e.g. ``'00001/0001 (im3.png does not decode)'``."""
+    parts = [missing] if missing else []
+    if corrupt:
+        names = [osp.basename(path) for path in corrupt]
+        parts.append(f'{", ".join(names)} {"does" if len(names) == 1 else "do"} not decode')
+    return f'{clip} ({"; ".join(parts)})'
+
+
+def _corrupt_report(corrupt):
+    """The frames that do not decode, clip by clip, with their paths and problems."""
+    count = sum(len(frames) for frames in corrupt.values())
+    subject = f'{count} frames do' if count > 1 else '1 frame does'
+    where = f'{len(corrupt)} clips' if len(corrupt) > 1 else '1 clip'
+    lines = [f'{subject} not decode, in {where}:']
+    for clip, problems in corrupt.items():
+        lines.append(f'  clip {clip}:')
+        lines.extend(f'    {path} {problem}' for path, problem in problems.items())
+    return '\n'.join(lines)
+
+
+def check_vimeo(root, kind='auto', lists=None, verify=False, workers=1):
+    """Check every frame of every clip of the list files, and print a summary, list by list.
+
+    Without ``verify`` the frames are only checked to exist; with it every frame is also decoded
+    as the data pipeline decodes it, and those that fail (truncated or corrupt) are reported.
 
     Args:
         root (str): Vimeo-90K root (holding ``sequences/`` and the list files).
@@ -73,57 +157,46 @@ def check_vimeo(root, kind='auto', lists=None):
             current folder, or absolute, when not found under ``root``).
             Default: None, the standard lists of ``kind`` (train and test lists required, the
             fast / medium / slow lists checked when present).
+        verify (bool): Decode every frame of the listed clips. Default: False.
+        workers (int): Processes decoding frames. Default: 1.
 
     Returns:
         tuple[str, list[str]]: The set kind and the sorted clips named by the lists.
     """
     check_dir(root, 'Vimeo-90K root', 'pass the folder holding sequences/ and the list files')
-    check_dir(osp.join(root, 'sequences'), 'Vimeo-90K frame folder',
+    seq_root = osp.join(root, 'sequences')
+    check_dir(seq_root, 'Vimeo-90K frame folder',
               'the root must hold sequences/<video>/<clip>/im1.png ..; unpack the download there')
     kind = detect_kind(root) if kind == 'auto' else kind
-    spec = KINDS[kind]
+    frames = KINDS[kind]['frames']
     problems = []
-    if lists:  # relative to the root, else as given (absolute, or relative to the current folder)
-        paths = [name if not osp.isfile(osp.join(root, name)) and osp.isfile(name)
-                 else osp.join(root, name) for name in lists]
-    else:
-        paths = []
-        for name in spec['required'] + spec['optional']:
-            path = osp.join(root, name)
-            if osp.isfile(path):
-                paths.append(path)
-            elif name in spec['required']:
-                problems.append(f'{name}: list file missing from {root} (it comes with the '
-                                'official download)')
-            else:
-                print(f'{name}: not found, skipped (optional)')
-    clips = set()
-    for path in paths:
-        listed = read_list_file(path)
-        incomplete = []
-        for clip in listed:
-            folder = osp.join(root, 'sequences', clip)
-            if not osp.isdir(folder):
-                incomplete.append(f'{clip} (folder missing)')
-                continue
-            missing = [f for f in spec['frames'] if not osp.isfile(osp.join(folder, f))]
-            if missing:
-                incomplete.append(f'{clip} (missing {", ".join(missing)})')
-        clips.update(listed)
+    paths = _list_files(root, KINDS[kind], lists, problems)
+    listed = {path: read_list_file(path) for path in paths}
+    clips = sorted(set().union(*listed.values()))
+    missing = {clip: _missing_frames(osp.join(seq_root, clip), frames) for clip in clips}
+    corrupt = _undecodable_frames(seq_root, clips, frames, workers) if verify else {}
+    for path, names in listed.items():
         name = osp.basename(path)
+        incomplete = [_clip_problem(clip, missing[clip], corrupt.get(clip))
+                      for clip in names if missing[clip] or clip in corrupt]
         if incomplete:
-            problems.append(f'{name}: {len(incomplete)} of {len(listed)} clips incomplete: '
+            problems.append(f'{name}: {len(incomplete)} of {len(names)} clips incomplete: '
                             f'{format_list(incomplete)}')
-        elif not listed:
+        elif not names:
             problems.append(f'{name}: names no clip')
         else:
-            print(f'{name}: {len(listed)} clips, all complete')
+            print(f'{name}: {len(names)} clips, all complete' +
+                  (', every frame decodes' if verify else ''))
     if problems:
         raise ConversionError(
             f'the Vimeo-90K {kind} set in {root} does not match its list files:\n  ' +
-            '\n  '.join(problems) + '\nRe-download or unpack the missing clips (or fix the list '
-            'files) and run again')
-    return kind, sorted(clips)
+            '\n  '.join(problems) + (f'\n{_corrupt_report(corrupt)}' if corrupt else '') +
+            '\nRe-download or unpack the missing clips, replace the frames that do not decode '
+            'with the files of the original download (or fix the list files) and run again')
+    if not verify:
+        print('every listed frame exists; the frames were not decoded: pass --verify to decode '
+              'every frame')
+    return kind, clips
 
 
 def encode_lmdb_value(rel_path, src_root, compress_level):
@@ -226,14 +299,16 @@ def frames_of(clips, kind):
     return [f'{clip}/{name}' for clip in clips for name in KINDS[kind]['frames']]
 
 
-def prepare_vimeo(root, kind='auto', lists=None, make_lr=False, lr_root=None, scale=4,
-                  lmdb=False, lmdb_root=None, workers=1, overwrite=False, compress_level=1):
+def prepare_vimeo(root, kind='auto', lists=None, verify=False, make_lr=False, lr_root=None,
+                  scale=4, lmdb=False, lmdb_root=None, workers=1, overwrite=False,
+                  compress_level=1):
     """Check a Vimeo-90K root, then optionally make its LR set and LMDB files.
 
     Args:
         root (str): Vimeo-90K root.
         kind (str): ``'septuplet'``, ``'triplet'`` or ``'auto'``. Default: 'auto'.
         lists (Sequence[str] | None): List files (see :func:`check_vimeo`). Default: None.
+        verify (bool): Decode every frame of the listed clips. Default: False.
         make_lr (bool): Make the LR frames of the listed clips. Default: False.
         lr_root (str | None): LR set folder. Default: ``<root>/sequences_BIx<scale>``.
         scale (int): Downsampling factor. Default: 4.
@@ -243,7 +318,7 @@ def prepare_vimeo(root, kind='auto', lists=None, make_lr=False, lr_root=None, sc
         overwrite (bool): Rewrite existing LR frames and LMDBs. Default: False.
         compress_level (int): PNG compression level in the LMDBs. Default: 1.
     """
-    kind, clips = check_vimeo(root, kind, lists)
+    kind, clips = check_vimeo(root, kind, lists, verify=verify, workers=workers)
     gt_root = osp.join(root, 'sequences')
     lr_root = lr_root or osp.join(root, f'sequences_BIx{scale}')
     if make_lr:
@@ -271,6 +346,9 @@ def parse_args(argv=None):
     parser.add_argument('--lists', nargs='+',
                         help='list files to check, relative to the root (default: the standard '
                         'lists of the set)')
+    parser.add_argument('--verify', action='store_true',
+                        help='also decode every frame of the listed clips and report those that '
+                        'do not decode (truncated or corrupt); slower')
     parser.add_argument('--make-lr', action='store_true',
                         help='make the LR frames of the listed clips (generate_lr.py)')
     parser.add_argument('--lr-root', help='LR set folder (default: <root>/sequences_BIx<scale>)')
@@ -294,8 +372,9 @@ def main(argv=None):
     """
     args = parse_args(argv)
     return run_cli(prepare_vimeo, args.root, kind=args.kind, lists=args.lists,
-                   make_lr=args.make_lr, lr_root=args.lr_root, scale=args.scale, lmdb=args.lmdb,
-                   lmdb_root=args.lmdb_root, workers=args.workers, overwrite=args.overwrite,
+                   verify=args.verify, make_lr=args.make_lr, lr_root=args.lr_root,
+                   scale=args.scale, lmdb=args.lmdb, lmdb_root=args.lmdb_root,
+                   workers=args.workers, overwrite=args.overwrite,
                    compress_level=args.compress_level)
 
 
