@@ -19,8 +19,9 @@ import cv2
 import numpy as np
 
 from mmstvsr.apis import InferenceError, STVSRInferencer, open_source, resolve_model
-from mmstvsr.datasets.transforms.matlab_resize import imresize_matlab
-from mmstvsr.engine.hooks.save_frames_hook import write_png
+from mmstvsr.apis.video_io import check_writable
+from mmstvsr.utils.files import write_png
+from mmstvsr.utils.matlab_resize import imresize_matlab
 
 LABEL_HEIGHT = 22
 
@@ -83,6 +84,9 @@ def make_panels(lr: np.ndarray, output: np.ndarray, scale: int, label: str,
 def main(argv=None):
     args = parse_args(argv)
     try:
+        if args.frame < 0:
+            raise InferenceError(f'--frame must be 0 or more, got {args.frame}')
+        check_writable(args.output)
         source = open_source(args.input, args.frame, args.frame + 2)
         frames = list(source.frames())
         if len(frames) < 2:
@@ -95,8 +99,12 @@ def main(argv=None):
     except InferenceError as err:
         print(f'error: {err}', file=sys.stderr)
         sys.exit(1)
-    os.makedirs(osp.dirname(osp.abspath(args.output)), exist_ok=True)
-    write_png(args.output, picture)
+    try:
+        os.makedirs(osp.dirname(osp.abspath(args.output)), exist_ok=True)
+        write_png(args.output, picture)
+    except OSError as err:
+        sys.exit(f'error: writing {args.output} failed ({err.strerror or err}): free some space '
+                 'or choose another OUTPUT')
     print(f'{args.output}: {picture.shape[1]}x{picture.shape[0]}')
 
 

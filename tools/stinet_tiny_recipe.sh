@@ -43,8 +43,7 @@ train() {
 }
 
 train "$STAGE2" "$WORK" iter_1000.pth
-# the continuation config starts from $WORK/iter_1000.pth (its load_from)
-train "$CONT" "$WORK-cont" iter_2000.pth
+train "$CONT" "$WORK-cont" iter_2000.pth --cfg-options load_from="$WORK/iter_1000.pth"
 train "$CONT" "$WORK-cont2" iter_2000.pth --cfg-options load_from="$WORK-cont/iter_2000.pth"
 train "$CONT" "$WORK-cont3" iter_2000.pth --cfg-options load_from="$WORK-cont2/iter_2000.pth"
 train "$CONT" "$WORK-cont4" iter_700.pth --cfg-options load_from="$WORK-cont3/iter_2000.pth" \

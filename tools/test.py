@@ -15,13 +15,13 @@ import json
 import os.path as osp
 import sys
 
+from _launch import load_run_config, parse_launch_args
 from mmengine.dist import is_main_process
 from mmengine.runner import Runner
 
 from mmstvsr.datasets import CorruptFrameError
 from mmstvsr.utils.checkpoint import CheckpointError
 from mmstvsr.utils.files import atomic_output
-from mmstvsr.utils.launch import load_run_config, parse_launch_args
 
 
 def parse_args():
@@ -85,11 +85,10 @@ def main():
 
     runner = Runner.from_cfg(cfg)
     if args.checkpoint is None:
-        if any(p.requires_grad for p in runner.model.parameters()):
-            sys.exit(f'{args.config} defines a learned model: give its CHECKPOINT (only models '
-                     'without trainable weights are tested without one)')
-        # frozen parts read their weight files (config `pretrained` keys), as in training
-        runner.model.init_weights()
+        try:  # no trainable weights; fixed parts read their weight files (init_cfg), as in training
+            runner.model.init_without_checkpoint(args.config, 'CHECKPOINT')
+        except (ValueError, FileNotFoundError) as err:
+            sys.exit(f'error: {err}')
     try:
         metrics = runner.test()
     except (CorruptFrameError, CheckpointError, FileNotFoundError) as err:  # name file and fix

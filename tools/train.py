@@ -8,12 +8,12 @@ import os
 import sys
 
 import torch
+from _launch import load_run_config, parse_launch_args
 from mmengine.runner import Runner
 
 from mmstvsr.datasets import CorruptFrameError
-from mmstvsr.engine.hooks import NonFiniteTrainingError
+from mmstvsr.engine import NonFiniteTrainingError
 from mmstvsr.utils.checkpoint import CheckpointError
-from mmstvsr.utils.launch import load_run_config, parse_launch_args
 
 
 def parse_args():

@@ -1,11 +1,13 @@
 # Two-stage baseline "VFI then SR" (M_T->S, Eq. 6-8, no fusion): Super SloMo interpolates the LR
-# middle frame, ESPCN super-resolves every frame; both from the DSFN stage-1 checkpoint (Table 2,
-# setting I). Trainable end to end (L1 on all output frames) or tested as it is:
-#   python tools/test.py configs/dsfn/cascade-ts_espcn-superslomo_x2_vimeo-triplet.py
+# middle frame, ESPCN super-resolves every frame; both from the last DSFN stage-1 checkpoint
+# (STAGE1, see dsfn_espcn-superslomo_x2_1xb24-50e_vimeo-triplet.py; Table 2, setting I), which
+# holds them under the same names. Tested as it is, or trained end to end (L1 on all output
+# frames) from it:
+#   python tools/test.py configs/dsfn/cascade-ts_espcn-superslomo_x2_vimeo-triplet.py $STAGE1
+#   python tools/train.py configs/dsfn/cascade-ts_espcn-superslomo_x2_vimeo-triplet.py \
+#       --cfg-options load_from=$STAGE1
 _base_ = ['./dsfn_espcn-superslomo_x2_1xb24-50e_vimeo-triplet.py']
 
-stage1 = 'work_dirs/dsfn-stage1_espcn-superslomo_x2_1xb24-50e_vimeo-triplet/epoch_50.pth'
-load_from = None
 model = dict(
     _delete_=True,
     type='BaseSTVSRModel',
@@ -16,15 +18,11 @@ model = dict(
             type='SpatialUpsampler',
             backbone=dict(type='ESPCNNet', in_channels=1, mid_channels=(64, 64, 32), scale=2),
             scale=2,
-            colour='y',
-            pretrained=stage1,
-            pretrained_prefix='generator.spatial.backbone.'),
+            colour='y'),
         temporal=dict(
             type='TemporalUpsampler',
             backbone=dict(type='SuperSloMoNet', base_channels=32, num_levels=5),
-            time_arg='t',
-            pretrained=stage1,
-            pretrained_prefix='generator.temporal.backbone.')),
+            time_arg='t')),
     pixel_loss=dict(type='L1Loss', loss_weight=1.0, reduction='mean'),
     scale=2,
     times=(0.5, ),

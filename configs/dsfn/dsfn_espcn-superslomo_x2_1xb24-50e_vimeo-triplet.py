@@ -3,18 +3,21 @@
 # refinement, all six L1 losses with equal weights (Eq. 17), everything fine-tuned jointly.
 # x2 space, x2 time on Vimeo-90K triplets (whole frames), batch 24, RAdam with the authors'
 # learning rates per network: 1e-5 for M_S and M_T (M_T with weight decay 5e-4), 1e-4 for F and R.
-# The three stages (pretrain M_S and M_T; train F and R with them frozen; fine-tune all):
+# The three stages (pretrain M_S and M_T; train F and R with them frozen; fine-tune all), each
+# from the last checkpoint of the one before, given as `load_from` (in the default work dirs,
+# STAGE1=work_dirs/dsfn-stage1_espcn-superslomo_x2_1xb24-50e_vimeo-triplet/epoch_50.pth, and
+# STAGE2 the same of dsfn-stage2_...):
 #   python tools/train.py configs/dsfn/dsfn-stage1_espcn-superslomo_x2_1xb24-50e_vimeo-triplet.py
-#   python tools/train.py configs/dsfn/dsfn-stage2_espcn-superslomo_x2_1xb24-50e_vimeo-triplet.py
-#   python tools/train.py configs/dsfn/dsfn_espcn-superslomo_x2_1xb24-50e_vimeo-triplet.py
+#   python tools/train.py configs/dsfn/dsfn-stage2_espcn-superslomo_x2_1xb24-50e_vimeo-triplet.py \
+#       --cfg-options load_from=$STAGE1
+#   python tools/train.py configs/dsfn/dsfn_espcn-superslomo_x2_1xb24-50e_vimeo-triplet.py \
+#       --cfg-options load_from=$STAGE2
 #   python tools/test.py configs/dsfn/dsfn_espcn-superslomo_x2_1xb24-50e_vimeo-triplet.py CKPT
 # Tested as the paper: the middle frame of each test triplet, RGB PSNR (and Y-PSNR / Y-SSIM).
 _base_ = [
     '../_base_/default_runtime.py', '../_base_/datasets/vimeo90k_triplet_x2.py',
     '../_base_/schedules/radam_epoch.py'
 ]
-
-load_from = 'work_dirs/dsfn-stage2_espcn-superslomo_x2_1xb24-50e_vimeo-triplet/epoch_50.pth'
 
 model = dict(
     type='DSFN',

@@ -12,7 +12,6 @@ _base_ = [
     '../_base_/datasets/vimeo90k_bundled_clips.py'
 ]
 
-load_from = None
 model = dict(
     generator=dict(
         temporal=dict(backbone=dict(base_channels=8, num_levels=4)),

@@ -2,4 +2,4 @@
 # RBPN on the two frames and the flow between them.
 _base_ = ['./starnet_x4_1xb10-70e_vimeo-triplet.py']
 
-model = dict(generator=dict(s_sr='dbpn'))
+model = dict(generator=dict(type='STARnetWithDBPNNet'))

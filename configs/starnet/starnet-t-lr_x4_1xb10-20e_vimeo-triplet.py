@@ -4,7 +4,8 @@
 _base_ = ['./starnet-st_x4_1xb10-20e_vimeo-triplet.py']
 
 model = dict(
-    generator=dict(output='lr'), loss_weights=dict(hr_input=0., hr_mid=0., lr_mid=1.0))
+    generator=dict(type='STARnetLROutputNet'),
+    loss_weights=dict(hr_input=0., hr_mid=0., lr_mid=1.0))
 lr_test_pipeline = [
     dict(type='LoadImageFromFile', key='gt', channel_order='rgb'),
     # the LR ground truth: every frame, x4 down, in place of the HR frames

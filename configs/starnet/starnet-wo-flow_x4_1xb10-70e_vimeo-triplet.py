@@ -3,4 +3,6 @@
 _base_ = ['./starnet_x4_1xb10-70e_vimeo-triplet.py']
 
 model = dict(
-    generator=dict(use_flow=False, flow_refinement=None), flow_loss=None, extra_inputs=())
+    generator=dict(type='STARnetWithoutFlowNet', flow_refinement=None),
+    flow_loss=None,
+    extra_inputs=())

@@ -1,4 +1,4 @@
-# STARnet (Haris et al., CVPR 2020), "STAR": version V4 (HR and LR T-SR paths) with flow
+# STARnet (Haris et al., CVPR 2020), "STAR": the authors' V4 (HR and LR T-SR paths) with flow
 # refinement, all targets (HR frames at t and t+1 with weight 0.5, HR and LR in-between frames
 # with weight 1; stage-1 outputs 0.4, stage-2 outputs 1.0), loss L_r (Eq. 16): L1 + 0.1 L_flow.
 # The paper's recipe: Vimeo-90K triplets, whole 112x64 LR frames, batch 10, AdaMax lr 1e-4
@@ -19,10 +19,6 @@ model = dict(
         num_stages=3,
         num_blocks=5,
         scale=4,
-        version='V4',
-        s_sr='rbpn',
-        use_flow=True,
-        use_stage2=True,
         flow_refinement=dict(base_channels=64, num_levels=5, out_act='sigmoid'),
         max_flow=150.),
     pixel_loss=dict(type='L1Loss', loss_weight=1.0, reduction='mean'),

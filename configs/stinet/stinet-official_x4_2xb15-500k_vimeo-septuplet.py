@@ -2,7 +2,7 @@
 # (tools/model_converters/stinet_to_mmstvsr.py); 11,761,602 parameters, 7,345,830 of them in the
 # frozen DBPN. It differs from the paper-faithful stinet_x4_2xb15-500k_vimeo-septuplet.py in
 # three ways, each what the authors' code does:
-# - ST-GR on their directed graph with the edge attributes built but unused (mode='official');
+# - ST-GR on their directed graph with the edge attributes built but unused (OfficialSTGR);
 # - inputs normalised with ImageNet's mean and std, outputs de-normalised alike
 #   (`transform()` of their data_STINet.py), instead of [0, 1] frames;
 # - input flows from grey frames made with COLOR_BGR2GRAY on their RGB arrays (get_input_flow of
@@ -16,7 +16,7 @@ _base_ = [
 ]
 
 model = dict(
-    generator=dict(stgr=dict(mode='official')),
+    generator=dict(stgr=dict(type='OfficialSTGR')),
     data_preprocessor=_base_.authors_data_preprocessor)
 
 

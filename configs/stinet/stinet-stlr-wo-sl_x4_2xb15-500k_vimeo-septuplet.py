@@ -1,4 +1,4 @@
 # ST-LR w/o s^L (Table 4): only HR offsets, used by both branches.
 _base_ = ['./stinet_x4_2xb15-500k_vimeo-septuplet.py']
 
-model = dict(generator=dict(stlr=dict(offsets='hr')))
+model = dict(generator=dict(stlr=dict(type='HROffsetsSTLR')))

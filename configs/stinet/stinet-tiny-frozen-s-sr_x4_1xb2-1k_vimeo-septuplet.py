@@ -7,12 +7,10 @@
 #   python tools/train.py configs/stinet/stinet-tiny-frozen-s-sr_x4_1xb2-1k_vimeo-septuplet.py
 _base_ = ['./stinet_tiny.py']
 
-# stage 1's result, shipped (the weights of work_dirs/stinet-tiny-s-sr/iter_4000.pth, see
+# stage 1's result as shipped (`s_sr_init` of ../_base_/models/stinet_tiny_s_sr.py, see
 # checkpoints/README.md)
-s_sr_checkpoint = 'checkpoints/stinet-tiny-s-sr_x4_bundled.pth'
-
 model = dict(
-    generator=dict(initializer=dict(pretrained=s_sr_checkpoint, frozen=True)), motion_loss=None)
+    generator=dict(initializer=dict(init_cfg=_base_.s_sr_init, frozen=True)), motion_loss=None)
 
 train_cfg = dict(max_iters=1000, val_interval=1000)
 optim_wrapper = dict(optimizer=dict(lr=4e-4))

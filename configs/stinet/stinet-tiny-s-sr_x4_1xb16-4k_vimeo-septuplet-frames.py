@@ -5,21 +5,17 @@
 # Single-image SR on every frame of the held-out test clips:
 #   python tools/test.py configs/stinet/stinet-tiny-s-sr_x4_1xb16-4k_vimeo-septuplet-frames.py \
 #       work_dirs/stinet-tiny-s-sr/iter_4000.pth
-# The checkpoint is loaded by configs/stinet/stinet-tiny-frozen-s-sr_x4_1xb2-1k_vimeo-septuplet.py.
+# Its checkpoint, published to checkpoints/ (`s_sr_checkpoint` of
+# ../_base_/models/stinet_tiny_s_sr.py), is loaded by
+# configs/stinet/stinet-tiny-frozen-s-sr_x4_1xb2-1k_vimeo-septuplet.py.
 _base_ = [
     '../_base_/default_runtime.py', '../_base_/datasets/vimeo90k_septuplet_frames_x4.py',
-    '../_base_/schedules/adam_iter.py'
+    '../_base_/schedules/adam_iter.py', '../_base_/models/stinet_tiny_s_sr.py'
 ]
 
 model = dict(
     type='BaseEditModel',
-    generator=dict(
-        type='DenseDBPN',
-        base_channels=16,
-        mid_channels=16,
-        num_stages=2,
-        scale=4,
-        return_rgb=True),
+    generator=dict(_base_.tiny_dbpn, return_rgb=True),
     pixel_loss=dict(type='L1Loss', loss_weight=1.0, reduction='mean'),
     data_preprocessor=dict(
         type='DataPreprocessor', mean=[0., 0., 0.], std=[255., 255., 255.]))

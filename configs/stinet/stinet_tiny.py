@@ -3,13 +3,14 @@
 # weights), MCL with the Horn-Schunck estimator, no perceptual loss (VGG19 weights are a file the
 # user must provide). For tests and CPU experiments: it trains on the real clips bundled in
 # tests/data/vimeo_septuplet (mini_trainlist.txt) and is tested on its three held-out test clips.
-_base_ = ['./stinet_x4_2xb15-500k_vimeo-septuplet.py']
+_base_ = [
+    './stinet_x4_2xb15-500k_vimeo-septuplet.py', '../_base_/models/stinet_tiny_s_sr.py'
+]
 
 model = dict(
     generator=dict(
         mid_channels=16,
-        initializer=dict(
-            base_channels=16, mid_channels=16, num_stages=2, pretrained=None, frozen=False),
+        initializer=dict(_base_.tiny_dbpn, _delete_=True),  # trained with the rest
         num_shared_blocks=2,
         motion_channels=8),
     perceptual_loss=None)

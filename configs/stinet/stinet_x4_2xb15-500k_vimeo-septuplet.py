@@ -1,11 +1,12 @@
-# STINet (Yue & Shi, Neural Networks 2024), the paper's method ("paper" mode: ST-GR edge attributes
-# weight the graph aggregation), trained with the paper's recipe: Vimeo-90K septuplet (frames
+# STINet (Yue & Shi, Neural Networks 2024), the paper's method (ST-GR's edge attributes weight the
+# graph aggregation: type='STGR'), trained with the paper's recipe: Vimeo-90K septuplet (frames
 # 1,3,5,7 in, all 7 out), LR crops 32 / HR 128, flips (+ rot180 = both flips), temporal reverse,
 # Adam 1e-4 divided by 4 every 100k iterations, 500k iterations, batch 30 (2 GPUs x 15).
 # Loss (Eq. 4): l_rec + l'_rec + 0.1 * l_per + 0.1 * l_mcl, L2 reconstruction terms.
 # The S-SR initialiser (dense DBPN) is pretrained and frozen as in the authors' training: put its
-# weights at `dbpn_weights` (convert the authors' s-sr.pth with tools/model_converters), and
-# torchvision's VGG19 weights at `vgg_weights` (neither can be downloaded by the code).
+# weights at `dbpn_weights` (the authors' s-sr.pth, read as it is: their key names are renamed on
+# loading), and torchvision's VGG19 weights at `vgg_weights` (neither can be downloaded by the
+# code).
 _base_ = [
     '../_base_/default_runtime.py', '../_base_/datasets/vimeo90k_septuplet_x4_flow.py',
     '../_base_/schedules/adam_iter.py'
@@ -26,14 +27,14 @@ model = dict(
             mid_channels=64,
             num_stages=5,
             scale=4,
-            pretrained=dbpn_weights,
+            init_cfg=dict(type='Pretrained', checkpoint=dbpn_weights),
             frozen=True),
         num_shared_blocks=5,
         motion_channels=32,
         flow_mode='adapted',
         num_stlr=1,
-        stlr=dict(deform_groups=8, use_inet=True, offsets='both'),
-        stgr=dict(mode='paper')),
+        stlr=dict(type='STLR', deform_groups=8),
+        stgr=dict(type='STGR')),
     pixel_loss=dict(type='MSELoss', loss_weight=1.0, reduction='mean'),
     init_loss=dict(type='MSELoss', loss_weight=1.0, reduction='mean'),
     perceptual_loss=dict(type='VGGPerceptualLoss', pretrained=vgg_weights, loss_weight=0.1),

@@ -2,8 +2,8 @@
 
 The cascade of configs/cascades/dbpn-tiny-then-flow_x4_vimeo-septuplet.py: each frame super-resolved
 by a tiny dense DBPN (trained with tools/train.py on the real training septuplets of tests/data,
-weights in ``DEFAULT_CHECKPOINT``, read through the config), the frames in between interpolated
-with Farneback flows.
+weights in ``DEFAULT_CHECKPOINT``, named by the config, read through its ``init_cfg``), the frames
+in between interpolated with Farneback flows.
 """
 import os.path as osp
 from typing import Optional, Tuple, Union
@@ -15,8 +15,12 @@ from .video_io import InferenceError
 #: Repository root (the tools and the default model live in the source tree).
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DEFAULT_CONFIG = osp.join(ROOT, 'configs', 'cascades', 'dbpn-tiny-then-flow_x4_vimeo-septuplet.py')
-#: The weights the default config reads (its ``s_sr_checkpoint``).
-DEFAULT_CHECKPOINT = osp.join(ROOT, 'checkpoints', 'stinet-tiny-s-sr_x4_bundled.pth')
+#: The weights the default config reads: ``s_sr_checkpoint`` of the base config that names them
+#: (relative to the repository root), as an absolute path.
+DEFAULT_CHECKPOINT = osp.join(
+    ROOT,
+    Config.fromfile(osp.join(ROOT, 'configs', '_base_', 'models',
+                             'stinet_tiny_s_sr.py')).s_sr_checkpoint)
 
 
 def resolve_model(config: Optional[str],
@@ -41,5 +45,5 @@ def resolve_model(config: Optional[str],
             'model with --config CONFIG --checkpoint CKPT (a non-learned one needs no checkpoint, '
             'e.g. --config configs/baselines/bicubic-flow_x4_vimeo-septuplet.py)')
     cfg = Config.fromfile(DEFAULT_CONFIG)
-    cfg.model.generator.upsampler.pretrained = DEFAULT_CHECKPOINT  # from any working directory
+    cfg.model.generator.upsampler.init_cfg.checkpoint = DEFAULT_CHECKPOINT  # from any directory
     return cfg, None

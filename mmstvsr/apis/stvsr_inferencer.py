@@ -6,7 +6,6 @@ from typing import Iterator, List, NamedTuple, Optional, Sequence, Tuple, Union
 import numpy as np
 import torch
 from mmagic.registry import MODELS, TRANSFORMS
-from mmagic.structures import DataSample
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmengine.runner import CheckpointLoader
@@ -14,16 +13,17 @@ from tqdm import tqdm
 
 from mmstvsr.models.base_models import BaseSTVSRModel
 from mmstvsr.utils.checkpoint import CheckpointError
-from mmstvsr.utils.flow import flow_method
-from mmstvsr.utils.temporal import num_output_frames, uniform_times, window_output_slices
+from mmstvsr.utils.flow import FlowProvider
+from mmstvsr.utils.temporal import num_output_frames, uniform_times
 from .tiling import axis_tiles, weight_sum
 from .video_io import (FrameFolderSink, FrameSource, InferenceError, InputError, VideoFileSink,
                        check_output, open_source)
 
 #: Input frames per window for models whose ``test_cfg`` sets no ``window``.
 DEFAULT_WINDOW = 4
-#: Data-sample fields the inferencer computes on whole frames, as the flow pipelines do
-#: (:class:`~mmstvsr.datasets.transforms.FarnebackFlow`), so that every tile sees the same flows.
+#: Generator inputs the inferencer computes on whole frames, with the flow provider of the config's
+#: test pipeline (:class:`~mmstvsr.datasets.transforms.FarnebackFlow`), so that every tile sees the
+#: flows the pipeline would give.
 FLOW_INPUTS = ('flow_fwd', 'flow_bwd')
 #: Test-pipeline steps that compute ``FLOW_INPUTS``; the first one found is used on the frames.
 FLOW_TRANSFORMS = ('FarnebackFlow', 'PyflowFlow')
@@ -82,21 +82,21 @@ class STVSRInferencer:
         self.checkpoint = checkpoint
         init_default_scope(self.cfg.get('default_scope', 'mmagic'))
         self.channel_order = _input_channel_order(config)
-        self.flow_step = self._build_flow_step()
+        self.flows = self._build_flow_provider()
         self.model = self._build_model(checkpoint)
 
-    def _build_flow_step(self):
-        """The flow step of the config's test pipeline when the model takes flows (None when
-        not), checked to run here before the model is built (e.g. the STARnet authors' pyflow,
-        an optional extension)."""
+    def _build_flow_provider(self) -> Optional[FlowProvider]:
+        """The flow provider of the config's test pipeline when the model takes flows (None
+        when not), checked to run here before the model is built (e.g. the STARnet authors'
+        pyflow, an optional extension)."""
         if not set(FLOW_INPUTS) <= set(self.cfg.model.get('extra_inputs', ())):
             return None
-        flow_step = TRANSFORMS.build(_flow_step(self.cfg))
+        provider = TRANSFORMS.build(_flow_step(self.cfg)).provider
         try:
-            flow_method(flow_step.method, check_installed=True)
+            provider.check_installed()
         except ImportError as err:
             raise InferenceError(f'{self.config_name}: {err}') from err
-        return flow_step
+        return provider
 
     def _build_model(self, checkpoint: Optional[str]) -> BaseSTVSRModel:
         model = MODELS.build(self.cfg.model)
@@ -104,19 +104,14 @@ class STVSRInferencer:
             raise InferenceError(f'{self.config_name} defines a {type(model).__name__}, not a '
                                  'space-time SR model (BaseSTVSRModel): give an STVSR config')
         if checkpoint is None:
-            if any(p.requires_grad for p in model.generator.parameters()):
-                raise InferenceError(f'{self.config_name} defines a learned model: give its '
-                                     'checkpoint (--checkpoint); only models without trainable '
-                                     'weights, such as the classical baselines, run without one')
-            try:  # frozen parts read their weight files (config `pretrained` keys)
-                model.init_weights()
-            except (FileNotFoundError, RuntimeError) as err:
-                raise InferenceError(f'{self.config_name}: {err}') from err
+            try:  # no trainable weights; fixed parts read their weight files (init_cfg)
+                model.init_without_checkpoint(self.config_name, 'checkpoint (--checkpoint)')
+            except (ValueError, FileNotFoundError) as err:
+                raise InferenceError(str(err)) from err
         elif not osp.isfile(checkpoint):
             raise InferenceError(f'checkpoint not found: {checkpoint}')
         else:
             self._load_generator(model, checkpoint)
-        model.data_preprocessor.data_keys = None  # no ground truth to convert at inference
         return model.to(self.device).eval()
 
     def _load_generator(self, model: BaseSTVSRModel, checkpoint: str) -> None:
@@ -159,9 +154,8 @@ class STVSRInferencer:
             ``range((num_frames - 1) * f + 1)``.
         """
         windows = []
-        for start, stop, keep in window_output_slices(num_frames,
-                                                      self.model.test_window or DEFAULT_WINDOW,
-                                                      self.model.test_stride, time_factor - 1):
+        for start, stop, keep in self.model.test_windows(num_frames, time_factor - 1,
+                                                         DEFAULT_WINDOW):
             first = start * time_factor  # global index of the window's first output
             windows.append(Window(start, stop, keep, range(first + keep.start, first + keep.stop)))
         return windows
@@ -297,7 +291,7 @@ class STVSRInferencer:
             tile (int): Tile size in LR pixels (0: whole frames).
             tile_overlap (int): Tile overlap in LR pixels.
         """
-        times = uniform_times(time_factor)
+        times = torch.tensor(uniform_times(time_factor), device=self.device)
         held = _HeldFrames(frames)
         for i, window in enumerate(windows):
             lrs = held.get(window.start, window.stop)
@@ -314,13 +308,13 @@ class STVSRInferencer:
             yield from zip(window.outputs, outputs)
 
     @torch.no_grad()
-    def _predict_window(self, lrs: np.ndarray, times: Tuple[float, ...], keep: slice, tile: int,
+    def _predict_window(self, lrs: np.ndarray, times: torch.Tensor, keep: slice, tile: int,
                         tile_overlap: int) -> np.ndarray:
         """Kept output frames of one window, blended from its tiles.
 
         Args:
             lrs (np.ndarray): BGR uint8 input frames ``(T, h, w, 3)``.
-            times (tuple[float]): Intermediate positions t'.
+            times (Tensor): Intermediate positions t' ``(K,)``.
             keep (slice): Outputs of the window to return.
             tile (int): Tile size in LR pixels (0: whole frames).
             tile_overlap (int): Tile overlap in LR pixels.
@@ -328,14 +322,10 @@ class STVSRInferencer:
         Returns:
             np.ndarray: BGR uint8 frames ``(len(keep), s*h, s*w, 3)``.
         """
-        frames = torch.from_numpy(lrs).to(self.device).permute(0, 3, 1, 2).float()
-        if self.channel_order == 'rgb':
-            frames = frames.flip(1)
-        data = self.model.data_preprocessor(
-            dict(inputs=frames[None],
-                 data_samples=[DataSample(metainfo=dict(img_channel_order=self.channel_order))]))
-        inputs, samples = data['inputs'], data['data_samples']
-        extra = {} if self.flow_step is None else self._flows(lrs)
+        frames = torch.from_numpy(self._in_load_order(lrs)).to(self.device)
+        inputs, samples = self.model.preprocess_frames(frames.permute(0, 3, 1, 2)[None].float(),
+                                                       self.channel_order)
+        extra = {} if self.flows is None else self._flows(lrs)
         h, w = inputs.shape[-2:]
         rows = axis_tiles(h, tile, tile_overlap, self.scale)
         cols = axis_tiles(w, tile, tile_overlap, self.scale)
@@ -358,23 +348,25 @@ class STVSRInferencer:
         canvas = self.model.data_preprocessor.destruct(canvas, samples)
         return canvas[0].round().byte().permute(0, 2, 3, 1).cpu().numpy()
 
+    def _in_load_order(self, lrs: np.ndarray) -> np.ndarray:
+        """BGR frames ``(T, h, w, 3)`` in the channel order the test pipeline loads them in."""
+        return np.ascontiguousarray(lrs[..., ::-1]) if self.channel_order == 'rgb' else lrs
+
     def _flows(self, lrs: np.ndarray) -> dict:
         """``FLOW_INPUTS`` of a window, ``(1, T - 1, 2, h, w)`` each, computed on the uint8 frames
-        by the flow step of the config's test pipeline, so that they equal the pipeline's.
+        by the flow provider of the config's test pipeline, so that they equal the pipeline's.
 
         Args:
             lrs (np.ndarray): BGR uint8 input frames ``(T, h, w, 3)``.
         """
-        frames = [f[..., ::-1] if self.channel_order == 'rgb' else f for f in lrs]
-        results = self.flow_step(dict(img=frames, img_channel_order=self.channel_order))
-        keys = (self.flow_step.forward_key, self.flow_step.backward_key)
-        return {name: results[key][None].to(self.device) for name, key in zip(FLOW_INPUTS, keys)}
+        flows = self.flows(list(self._in_load_order(lrs)), self.channel_order)
+        return {name: flow[None].to(self.device) for name, flow in zip(FLOW_INPUTS, flows)}
 
-    def _forward(self, inputs: torch.Tensor, extra: dict, times: Tuple[float, ...]):
+    def _forward(self, inputs: torch.Tensor, extra: dict, times: torch.Tensor):
         """The model's frames ``(1, T_out, 3, s*h, s*w)`` for normalised inputs
-        ``(1, T, 3, h, w)`` and data-sample fields ``extra``."""
+        ``(1, T, 3, h, w)``, generator inputs ``extra`` and positions ``times`` ``(K,)``."""
         with torch.autocast(self.device.type, dtype=torch.float16, enabled=self.fp16):
-            return self.model.forward_tensor(inputs, DataSample(**extra), times)
+            return self.model.predict_window(inputs, times, extra)
 
 
 class _HeldFrames:

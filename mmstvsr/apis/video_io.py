@@ -19,8 +19,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from mmstvsr.engine.hooks.save_frames_hook import write_png
-from mmstvsr.utils.files import IMAGE_EXTENSIONS, atomic_output, natural_key, same_path
+from mmstvsr.utils.files import IMAGE_EXTENSIONS, atomic_output, natural_key, same_path, write_png
 
 #: FourCC of the video writer for each supported output extension.
 VIDEO_FOURCC = {'.mp4': 'mp4v', '.mov': 'mp4v', '.mkv': 'mp4v', '.avi': 'MJPG'}

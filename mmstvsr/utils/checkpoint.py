@@ -10,19 +10,26 @@ local-file checkpoint loader (used by ``load_from``, ``--resume`` and ``load_che
 that keeps ``weights_only=True`` and allows exactly those types, only for the duration of that
 load. Any other class in a checkpoint is still refused, and ``torch.load`` elsewhere is unchanged.
 A file that is not a checkpoint, or is refused, raises :class:`CheckpointError` with one line.
+
+Pretrained parts of a model (a frozen S-SR initialiser, M_S and M_T of a cascade) read their
+weights when the model is initialised, through OpenMMLab's
+``init_cfg=dict(type='Pretrained', checkpoint=..., prefix=...)``; :class:`StrictPretrainedInit`
+makes that load strict, with one-line errors, and :func:`init_weights_quietly` initialises a model
+without MMEngine's log line per parameter.
 """
-import argparse
+import logging
 import os.path as osp
 import pickle
 import re
-import sys
+from typing import Optional
 
 import numpy as np
 import torch
-from mmengine.logging import HistoryBuffer
+import torch.nn as nn
+from mmengine.logging import HistoryBuffer, MMLogger, print_log
+from mmengine.model.weight_init import PretrainedInit, update_init_info
+from mmengine.registry import WEIGHT_INITIALIZERS
 from mmengine.runner import CheckpointLoader
-
-from .files import atomic_output
 
 
 class CheckpointError(ValueError):
@@ -110,116 +117,186 @@ def load_from_local(filename: str, map_location=None) -> dict:
     return safe_load(filename, map_location, mmengine_checkpoint_globals())
 
 
-def network_state_dict(filename: str, prefix: str = 'generator.') -> dict:
-    """The weights of one network from a plain state dict or a Runner checkpoint.
+def pretrained_state_dict(filename: str,
+                          prefix: Optional[str] = None,
+                          missing: str = '',
+                          map_location='cpu') -> dict:
+    """The weights of one network in a file, its keys as the network names them.
 
     Args:
-        filename (str): A file holding a plain state dict, or a checkpoint saved by MMEngine's
-            Runner (a dict with ``state_dict``), of which the keys under ``prefix`` are kept,
-            without it (e.g. an MMagic SR model's ``generator.``).
-        prefix (str): Key prefix of the network in a Runner checkpoint. Default: 'generator.'.
+        filename (str): A plain state dict, or a checkpoint holding one under ``state_dict`` (a
+            checkpoint saved by MMEngine's Runner holds the whole model there, e.g. an MMagic
+            model's ``generator.*``). A leading ``module.`` (``DataParallel``) is removed from
+            every key.
+        prefix (str, optional): Keep only the keys under it, without it: where the network is in
+            the file, e.g. ``'generator.'``. Default: None (every key).
+        missing (str): What the file is and how to get it, for the error when it does not exist.
+        map_location: As in :func:`torch.load`. Default: 'cpu'.
 
     Returns:
         dict: The state dict.
+
+    Raises:
+        FileNotFoundError: There is no such file (one line naming it, then ``missing``).
+        CheckpointError: It holds no state dict, or no key under ``prefix``.
     """
-    checkpoint = load_from_local(filename, map_location='cpu')
-    if 'state_dict' not in checkpoint:
-        return checkpoint
-    state_dict = {
-        key[len(prefix):]: value
-        for key, value in checkpoint['state_dict'].items() if key.startswith(prefix)
-    }
-    if not state_dict:
-        raise KeyError(f'{filename} is a Runner checkpoint without keys under {prefix!r}: give '
-                       'the prefix of the network in it')
+    if '://' in str(filename):  # a URL scheme of MMEngine's CheckpointLoader
+        checkpoint = CheckpointLoader.load_checkpoint(filename, map_location, logger='silent')
+    elif not osp.isfile(osp.expanduser(filename)):
+        raise FileNotFoundError(f'{filename} not found' + (f': {missing}' if missing else ''))
+    else:
+        checkpoint = load_from_local(filename, map_location)
+    state_dict = checkpoint.get('state_dict', checkpoint) if isinstance(checkpoint, dict) else None
+    if not isinstance(state_dict, dict):
+        raise CheckpointError(f'{filename} holds no state dict: give a file of network weights')
+    state_dict = {key.removeprefix('module.'): value for key, value in state_dict.items()}
+    if prefix:
+        state_dict = {
+            key[len(prefix):]: value
+            for key, value in state_dict.items() if key.startswith(prefix)
+        }
+        if not state_dict:
+            raise CheckpointError(
+                f'{filename} has no weights under prefix={prefix!r} (its keys start with '
+                f'{_key_heads(checkpoint)}): give the prefix of the network in it')
     return state_dict
+
+
+def _key_heads(checkpoint: dict) -> str:
+    """The first components of the keys of a checkpoint's state dict, e.g. ``'generator.'``."""
+    keys = checkpoint.get('state_dict', checkpoint)
+    heads = list(dict.fromkeys(key.removeprefix('module.').split('.')[0] + '.' for key in keys))
+    return _some([repr(head) for head in heads])
+
+
+def _some(names: list, count: int = 3) -> str:
+    """The first ``count`` of ``names``, and how many more there are."""
+    more = f' and {len(names) - count} more' if len(names) > count else ''
+    return ', '.join(names[:count]) + more
+
+
+def load_pretrained(module: nn.Module,
+                    filename: str,
+                    prefix: Optional[str] = None,
+                    missing: str = '',
+                    map_location='cpu') -> None:
+    """Load the weights of ``module`` from a file, strictly: all of them, and nothing else.
+
+    The weights are read by :func:`pretrained_state_dict` and loaded by ``module``'s
+    ``load_state_dict`` (so the module's load pre-hooks apply, e.g. :class:`DenseDBPN` renaming
+    its authors' keys). When they are not the module's, some may already be loaded.
+
+    Args:
+        module (nn.Module): The network.
+        filename (str): See :func:`pretrained_state_dict`.
+        prefix (str, optional): See :func:`pretrained_state_dict`.
+        missing (str): See :func:`pretrained_state_dict`.
+        map_location: As in :func:`torch.load`. Default: 'cpu'.
+
+    Raises:
+        FileNotFoundError: There is no such file.
+        CheckpointError: It is not a state dict, or not one of ``module`` (one line naming the
+            file, the prefix and the first keys that differ).
+    """
+    state_dict = pretrained_state_dict(filename, prefix, missing, map_location)
+    try:
+        result = module.load_state_dict(state_dict, strict=False)
+    except RuntimeError as err:  # weights of other shapes, raised whatever `strict` says
+        names = re.findall(r'size mismatch for ([^:]+):', str(err))
+        problems = [f'other shapes: {_some(names)}' if names else str(err).splitlines()[-1]]
+    else:
+        problems = [
+            f'{what}: {_some(keys)}'
+            for what, keys in (('missing', result.missing_keys),
+                               ('unexpected', result.unexpected_keys)) if keys
+        ]
+        if len(result.missing_keys) == len(module.state_dict()):  # none of its keys
+            problems.append(f"the file's keys start with {_key_heads(state_dict)}")
+    if problems:
+        where = f' under prefix={prefix!r}' if prefix else ''
+        raise CheckpointError(
+            f'{filename} does not hold the weights of {type(module).__name__}{where} '
+            f'({"; ".join(problems)}): give a file of this network, or the prefix of the '
+            'network in it')
+
+
+@WEIGHT_INITIALIZERS.register_module(name='Pretrained', force=True)
+class StrictPretrainedInit(PretrainedInit):
+    """``init_cfg=dict(type='Pretrained', checkpoint=..., prefix=...)``, strict by default.
+
+    MMEngine's ``Pretrained`` initialiser loads with ``strict=False``: weights that are not the
+    module's are logged as a warning and the module keeps its random initialisation. Registered
+    in its place when mmstvsr is imported, this one loads through :func:`load_pretrained` (local
+    files through :func:`load_from_local`): every weight of the module from the file and nothing
+    else, an error of one line naming the file and the prefix otherwise, and one log line per
+    file. ``strict=False`` is MMEngine's behaviour. Being ``type='Pretrained'``, MMEngine's
+    ``BaseModule.init_weights`` still applies it last, over the children's own initialisation.
+
+    Args:
+        checkpoint (str): The file: a plain state dict, or a checkpoint holding it under
+            ``state_dict`` (e.g. saved by MMEngine's Runner).
+        prefix (str, optional): Where the module's weights are in the file: their keys start
+            with it, e.g. ``'generator.'`` for a Runner checkpoint of an MMagic model whose
+            generator is the module. Default: None (every key is the module's).
+        map_location (str): As in :func:`torch.load`. Default: 'cpu'.
+        strict (bool): Load every weight of the module and nothing else. Default: True.
+    """
+
+    def __init__(self,
+                 checkpoint: Optional[str],
+                 prefix: Optional[str] = None,
+                 map_location: str = 'cpu',
+                 strict: bool = True):
+        super().__init__(checkpoint, prefix, map_location)
+        self.strict = strict
+
+    def __call__(self, module: nn.Module) -> None:
+        if not self.strict:
+            return super().__call__(module)
+        name = type(module).__name__
+        if self.checkpoint is None:
+            raise CheckpointError(
+                f"{name}: its init_cfg=dict(type='Pretrained') names no checkpoint: give the "
+                "file of its weights (the config's comments say which)")
+        load_pretrained(module, self.checkpoint, self.prefix,
+                        f"the weights of {name} (its init_cfg=dict(type='Pretrained')): put them "
+                        'there, or give their path as its checkpoint', self.map_location)
+        where = f' (the keys under {self.prefix!r})' if self.prefix else ''
+        print_log(f'{name} weights loaded from {self.checkpoint}{where}', logger='current')
+        if hasattr(module, '_params_init_info'):  # the table of BaseModule.init_weights
+            update_init_info(module, init_info=self._get_init_info())
+
+
+class _WithoutInitTable(logging.Filter):
+    """Drops the per-parameter table that MMEngine's ``BaseModule.init_weights`` logs at INFO
+    (``_dump_init_info``) when the logger has no log file to take it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.funcName != '_dump_init_info'
+
+
+def init_weights_quietly(module: nn.Module) -> None:
+    """``module.init_weights()`` without MMEngine's log line per parameter.
+
+    What the initialisers log is kept, e.g. the one line per weight file of
+    :class:`StrictPretrainedInit`. A Runner's logger writes the table to its log file instead,
+    as MMEngine does.
+
+    Args:
+        module (nn.Module): A module with ``init_weights`` (e.g. MMEngine's ``BaseModule``).
+    """
+    logger = MMLogger.get_current_instance()
+    table = _WithoutInitTable()
+    logger.addFilter(table)
+    try:
+        module.init_weights()
+    finally:
+        logger.removeFilter(table)
 
 
 def allow_mmengine_checkpoints() -> None:
     """Make MMEngine load local checkpoints through :func:`load_from_local`."""
     CheckpointLoader.register_scheme(prefixes='', loader=load_from_local, force=True)
-
-
-def load_authors_state_dict(path: str, model_name: str) -> dict:
-    """An authors' released checkpoint: a plain, non-empty state dict of tensors.
-
-    Args:
-        path (str): The file.
-        model_name (str): The model's name, for messages.
-
-    Returns:
-        dict: The state dict.
-
-    Raises:
-        ValueError: With a message for the user, when ``path`` is missing or not such a file.
-    """
-    if not osp.isfile(path):
-        raise ValueError(f'{model_name} checkpoint not found: {path}')
-    state = safe_load(path, map_location='cpu')
-    if not isinstance(state, dict) or not all(torch.is_tensor(v) for v in state.values()):
-        raise ValueError(f"{path} is not a plain state dict of tensors like the authors' "
-                         f'{model_name} checkpoints')
-    if not state:
-        raise ValueError(f"{path} holds no tensors: give the authors' {model_name} checkpoint")
-    return state
-
-
-def convert_authors_checkpoint(src: str, dst: str, convert, model_name: str,
-                               force: bool = False) -> int:
-    """Convert an authors' released state dict to an mmstvsr checkpoint file.
-
-    Args:
-        src (str): The authors' checkpoint: a plain state dict of tensors.
-        dst (str): Output checkpoint, ``{'meta': ..., 'state_dict': {'generator.<key>': ...}}``,
-            written atomically.
-        convert (callable): Maps the authors' state dict to the generator's keys; raises
-            ``KeyError`` on a key it does not know.
-        model_name (str): The model's name, for messages.
-        force (bool): Overwrite ``dst``. Default: False.
-
-    Returns:
-        int: The number of converted tensors.
-
-    Raises:
-        ValueError: With a message for the user, when ``src`` is missing or not such a
-            checkpoint, or ``dst`` exists without ``force``.
-    """
-    if osp.exists(dst) and not force:
-        raise ValueError(f'{dst} exists: pass --force to overwrite it')
-    state = load_authors_state_dict(src, model_name)
-    try:
-        converted = convert(state)
-    except KeyError as err:
-        raise ValueError(f"{src} is not an authors' {model_name} checkpoint: {err}") from err
-    checkpoint = dict(
-        meta=dict(source=osp.basename(src), converter=f'{model_name.lower()}_to_mmstvsr'),
-        state_dict={f'generator.{k}': v for k, v in converted.items()})
-    with atomic_output(dst) as tmp:
-        torch.save(checkpoint, tmp)
-    return len(state)
-
-
-def converter_cli(description: str, convert, model_name: str) -> None:
-    """Command line of the ``tools/model_converters/<model>_to_mmstvsr.py`` tools.
-
-    ``SRC DST [--force]``: :func:`convert_authors_checkpoint`, exiting non-zero with its message
-    on bad input.
-
-    Args:
-        description (str): The tool's help text.
-        convert (callable): The key conversion, see :func:`convert_authors_checkpoint`.
-        model_name (str): The model's name, for messages.
-    """
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument('src', help="the authors' checkpoint (a state dict of their Net)")
-    parser.add_argument('dst', help='output mmstvsr checkpoint')
-    parser.add_argument('--force', action='store_true', help='overwrite an existing output')
-    args = parser.parse_args()
-    try:
-        n = convert_authors_checkpoint(args.src, args.dst, convert, model_name, args.force)
-    except ValueError as err:
-        sys.exit(str(err))
-    print(f'converted {n} tensors: {args.dst}')
 
 
 def rename_key(key: str, rules, model_name: str) -> str:

@@ -5,6 +5,9 @@ import os.path as osp
 import re
 from typing import Iterator
 
+import cv2
+import numpy as np
+
 #: File extensions read as frames; other files in a frame folder (e.g. ``Thumbs.db``) are ignored.
 IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff')
 
@@ -62,3 +65,12 @@ def atomic_output(path: str) -> Iterator[str]:
         with contextlib.suppress(OSError):
             os.remove(tmp)
         raise
+
+
+def write_png(path: str, image: np.ndarray) -> None:
+    """Write a BGR uint8 image as PNG atomically (:func:`atomic_output`)."""
+    ok, data = cv2.imencode('.png', np.ascontiguousarray(image))
+    if not ok:
+        raise OSError(f'could not encode a {image.shape} {image.dtype} image as PNG for {path}')
+    with atomic_output(path) as tmp, open(tmp, 'wb') as f:
+        f.write(data.tobytes())

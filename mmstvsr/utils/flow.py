@@ -1,6 +1,7 @@
 """Optical flow between frames: OpenCV Farneback (as the STINet authors compute it) and Ce Liu's
 coarse-to-fine flow through the ``pyflow`` extension (as the STARnet authors compute it)."""
 import math
+from typing import Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
@@ -182,8 +183,71 @@ def neighbour_flows(frames, channel_order='bgr', method='farneback'):
     return to_tensor(forward), to_tensor(backward)
 
 
+class FlowProvider:
+    """Flows between neighbouring frames: the one way mmstvsr computes them.
+
+    The pipeline's flow transforms (:class:`~mmstvsr.datasets.transforms.FarnebackFlow`,
+    ``PyflowFlow``), the inferencer (on whole frames, before tiling) and the networks (for inputs
+    given without flows, :func:`batch_neighbour_flows`) all call one of these.
+
+    Args:
+        method (str): A name in :data:`FLOW_METHODS`. Default: 'farneback'.
+        channel_order (str, optional): Read colour frames as 'bgr' or 'rgb' whatever order they
+            are in (the STINet authors apply ``COLOR_BGR2GRAY`` to RGB frames); None reads them
+            in their own order. Default: None.
+    """
+
+    def __init__(self, method: str = 'farneback', channel_order: Optional[str] = None):
+        if channel_order not in (None, 'bgr', 'rgb'):
+            raise ValueError(f"channel_order must be None, 'bgr' or 'rgb', got {channel_order!r}")
+        flow_method(method)  # a known name (installed or not)
+        self.method = method
+        self.channel_order = channel_order
+
+    def check_installed(self) -> None:
+        """Raise an ImportError naming the install command if the method needs a missing
+        extension."""
+        flow_method(self.method, check_installed=True)
+
+    def __call__(self, frames: Sequence[np.ndarray],
+                 frames_order: str = 'bgr') -> Tuple[torch.Tensor, torch.Tensor]:
+        """Forward and backward flows of ``T >= 2`` frames.
+
+        Args:
+            frames (Sequence[np.ndarray]): Frames ``(h, w, 3)``, uint8 or float in [0, 255].
+            frames_order (str): Channel order of the frames, 'bgr' or 'rgb'. Default: 'bgr'.
+
+        Returns:
+            tuple[torch.Tensor, torch.Tensor]: float32 ``(T - 1, 2, h, w)`` flows from frame i to
+            i + 1 and from i + 1 to i (:func:`neighbour_flows`).
+        """
+        return neighbour_flows(frames, self.channel_order or frames_order, self.method)
+
+    def batch(self, frames: torch.Tensor,
+              frames_order: str = 'rgb') -> Tuple[torch.Tensor, torch.Tensor]:
+        """:meth:`__call__` for a batch of frames in [0, 1] (rounded to uint8 first).
+
+        Args:
+            frames (torch.Tensor): ``(B, T, 3, h, w)`` frames in [0, 1].
+            frames_order (str): Their channel order. Default: 'rgb'.
+
+        Returns:
+            tuple[torch.Tensor, torch.Tensor]: ``(B, T - 1, 2, h, w)`` forward and backward
+            flows, on the device of ``frames``, without gradient.
+        """
+        uint8 = (frames.detach().clamp(0, 1) * 255).round().to(torch.uint8)
+        uint8 = uint8.permute(0, 1, 3, 4, 2).cpu().numpy()
+        flows = [self(list(seq), frames_order) for seq in uint8]
+        return tuple(torch.stack(f).to(frames.device) for f in zip(*flows))
+
+    def __repr__(self) -> str:
+        return f'{type(self).__name__}(method={self.method!r}, ' \
+               f'channel_order={self.channel_order!r})'
+
+
 def batch_neighbour_flows(lrs):
-    """:func:`neighbour_flows` for a batch of model inputs.
+    """Farneback flows of a batch of network inputs given without flows
+    (:meth:`FlowProvider.batch`).
 
     Args:
         lrs (torch.Tensor): ``(B, T, 3, h, w)`` RGB frames in [0, 1].
@@ -192,11 +256,7 @@ def batch_neighbour_flows(lrs):
         tuple[torch.Tensor, torch.Tensor]: ``(B, T - 1, 2, h, w)`` forward
         and backward flows, on the device of ``lrs``, without gradient.
     """
-    frames = (lrs.detach().clamp(0, 1) * 255).round().to(torch.uint8)
-    frames = frames.permute(0, 1, 3, 4, 2).cpu().numpy()
-    flows = [neighbour_flows(list(seq), channel_order='rgb') for seq in frames]
-    fwd, bwd = (torch.stack(f).to(lrs.device) for f in zip(*flows))
-    return fwd, bwd
+    return FlowProvider().batch(lrs, 'rgb')
 
 
 def normalize_flow(flow, max_flow=150.):

@@ -8,7 +8,7 @@ from mmagic.datasets.transforms import MATLABLikeResize
 from mmagic.registry import TRANSFORMS
 
 from mmstvsr.datasets.transforms import MATLABBicubicDownsample, imresize_matlab
-from mmstvsr.datasets.transforms.matlab_resize import resize_weights
+from mmstvsr.utils.matlab_resize import resize_weights
 
 CLIP_DIR = (Path(__file__).parents[1] / 'data' / 'vimeo_septuplet' /
             'sequences' / '00001' / '0001')

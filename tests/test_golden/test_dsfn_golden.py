@@ -208,6 +208,7 @@ def test_super_slomo_vgg_is_dropped_and_foreign_keys_refused(golden):
 
 def _tool_main(monkeypatch, *args):
     """The converter tool's ``main`` in this process, with ``args`` as its command line."""
+    monkeypatch.syspath_prepend(osp.dirname(TOOL))  # its folder, first on sys.path when run
     spec = importlib.util.spec_from_file_location('dsfn_to_mmstvsr', TOOL)
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)

@@ -6,8 +6,8 @@ of a bundled clip, with the input flows their data pipeline computed (pyflow): V
 refinement (``FBPNSR_RBPN_V4_REF``, on 32x32 LR frames, the least their flow U-Net takes) and V4,
 V1, V2, V3 without it (``FBPNSR_RBPN_V*``, on 8x32 LR frames of the same clip, to keep the file
 small). Here our model is built from ``starnet-authors`` / ``starnet-wo-fr-authors`` (V1-V3: with
-the ``version`` of their paper-faithful configs), given the same weights through the checkpoint
-converter and run through the data preprocessor, as ``tools/test.py`` runs it.
+the generator ``type`` of their paper-faithful configs), given the same weights through the
+checkpoint converter and run through the data preprocessor, as ``tools/test.py`` runs it.
 """
 import copy
 import json

@@ -84,7 +84,8 @@ def test_learned_upsampler_cascade(tmp_path):
     trained = DenseDBPN(**{k: v for k, v in dbpn_cfg.items() if k != 'type'})
     torch.save(trained.state_dict(), tmp_path / 'sr.pth')
     net = MODELS.build(dict(type='BicubicFlowNet', scale=4, upsampler=dict(
-        dbpn_cfg, pretrained=str(tmp_path / 'sr.pth'), frozen=True)))
+        dbpn_cfg, init_cfg=dict(type='Pretrained', checkpoint=str(tmp_path / 'sr.pth')),
+        frozen=True)))
     net.init_weights()
     lrs = torch.rand(1, 2, 3, 8, 8)
     with torch.no_grad():

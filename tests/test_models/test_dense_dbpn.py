@@ -12,6 +12,7 @@ import torch.nn.functional as F
 from mmagic.registry import MODELS
 
 from mmstvsr.models.archs import DenseDBPN, convert_dbpn_state_dict
+from mmstvsr.utils.checkpoint import CheckpointError
 
 # The authors' D-DBPN, x4, base 64, feat 64, 5 stages, layer by layer.
 PROJECTION_LAYER = 64 * 64 * 8 * 8 + 64 + 1  # 8x8 (de)conv 64 -> 64, bias, PReLU
@@ -194,7 +195,7 @@ def test_key_mapping(authors_weights, default_net):
 
 def test_authors_checkpoint_loads_and_matches_their_forward(authors_weights, tmp_path):
     torch.save(authors_weights, tmp_path / 's-sr.pth')
-    net = DenseDBPN(pretrained=str(tmp_path / 's-sr.pth'))
+    net = DenseDBPN(init_cfg=dict(type='Pretrained', checkpoint=str(tmp_path / 's-sr.pth')))
     net.init_weights()
     x = torch.rand(1, 3, 3, 4)
     with torch.no_grad():
@@ -203,7 +204,7 @@ def test_authors_checkpoint_loads_and_matches_their_forward(authors_weights, tmp
 
     # the same weights, saved with our key names
     torch.save(net.state_dict(), tmp_path / 'ours.pth')
-    ours = DenseDBPN(pretrained=str(tmp_path / 'ours.pth'))
+    ours = DenseDBPN(init_cfg=dict(type='Pretrained', checkpoint=str(tmp_path / 'ours.pth')))
     ours.init_weights()
     with torch.no_grad():
         assert torch.equal(ours(x), out)
@@ -211,8 +212,9 @@ def test_authors_checkpoint_loads_and_matches_their_forward(authors_weights, tmp
 
 def test_missing_checkpoint_fails_in_init_weights_only(tmp_path):
     path = str(tmp_path / 'absent.pth')
-    net = DenseDBPN(base_channels=8, mid_channels=8, pretrained=path)
-    with pytest.raises(FileNotFoundError, match='absent.pth'):
+    net = DenseDBPN(base_channels=8, mid_channels=8,
+                    init_cfg=dict(type='Pretrained', checkpoint=path))
+    with pytest.raises(FileNotFoundError, match='absent.pth not found: the weights of DenseDBPN'):
         net.init_weights()
 
 
@@ -221,8 +223,9 @@ def test_wrong_keys_are_listed(tmp_path):
     state_dict.pop('fusion.conv.bias')
     state_dict['module.extra.weight'] = torch.zeros(1)
     torch.save(state_dict, tmp_path / 'wrong.pth')
-    net = DenseDBPN(base_channels=8, mid_channels=8, pretrained=str(tmp_path / 'wrong.pth'))
-    with pytest.raises(RuntimeError, match='wrong.pth') as error:
+    net = DenseDBPN(base_channels=8, mid_channels=8,
+                    init_cfg=dict(type='Pretrained', checkpoint=str(tmp_path / 'wrong.pth')))
+    with pytest.raises(CheckpointError, match='wrong.pth does not hold the weights') as error:
         net.init_weights()
     assert 'fusion.conv.bias' in str(error.value) and 'extra.weight' in str(error.value)
 
@@ -230,13 +233,16 @@ def test_wrong_keys_are_listed(tmp_path):
 def test_frozen_and_init_weights(tmp_path):
     net = DenseDBPN(base_channels=8, mid_channels=8, frozen=True)
     before = {k: v.clone() for k, v in net.state_dict().items()}
-    net.init_weights()  # no pretrained: keeps the initialisation made at construction
+    net.init_weights()  # no init_cfg: keeps the initialisation made at construction
     assert all(torch.equal(before[k], v) for k, v in net.state_dict().items())
     assert not any(p.requires_grad for p in net.parameters())
+    net.train()
+    assert not net.training  # fixed: eval mode whatever its parent asks
 
     torch.save(DenseDBPN(base_channels=8, mid_channels=8).state_dict(), tmp_path / 'ckpt.pth')
     net = DenseDBPN(
-        base_channels=8, mid_channels=8, frozen=True, pretrained=str(tmp_path / 'ckpt.pth'))
+        base_channels=8, mid_channels=8, frozen=True,
+        init_cfg=dict(type='Pretrained', checkpoint=str(tmp_path / 'ckpt.pth')))
     net.init_weights()
     assert not any(p.requires_grad for p in net.parameters())
     assert not net(torch.rand(1, 3, 2, 2)).requires_grad
@@ -252,7 +258,8 @@ def test_loads_mmengine_checkpoint_of_single_image_sr_pretraining(tmp_path):
                     message_hub=dict(log_scalars={'loss': HistoryBuffer()})),
                tmp_path / 'iter_10.pth')
     net = DenseDBPN(base_channels=8, mid_channels=8, num_stages=2, frozen=True,
-                    pretrained=str(tmp_path / 'iter_10.pth'))
+                    init_cfg=dict(type='Pretrained', checkpoint=str(tmp_path / 'iter_10.pth'),
+                                  prefix='generator.'))
     net.init_weights()
     x = torch.rand(1, 3, 6, 6)
     torch.testing.assert_close(net.conv_rgb(net(x)), trained(x))

@@ -14,6 +14,7 @@ from mmengine.optim import OptimWrapper
 
 from mmstvsr.models.archs import SuperSloMoUNet, rgb_to_ycbcr, ycbcr_to_rgb
 from mmstvsr.models.editors.classical.classical_stvsr_net import BicubicFlowNet
+from mmstvsr.utils.checkpoint import CheckpointError
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 CONFIGS = sorted(glob.glob(osp.join(ROOT, 'configs', 'dsfn', '*.py')))
@@ -288,21 +289,25 @@ def test_pretrained_weights_load_from_state_dicts_and_runner_checkpoints(tmp_pat
     torch.save(dict(state_dict={f'generator.spatial.backbone.{k}': v
                                 for k, v in source.backbone.state_dict().items()}), runner)
     x = torch.rand(1, 3, 6, 6)
-    for path, prefix in ((plain, 'generator.'), (runner, 'generator.spatial.backbone.')):
-        ms = MODELS.build(dict(ESPCN_Y, pretrained=str(path), pretrained_prefix=prefix))
+
+    def pretrained(path, **kwargs):
+        return dict(init_cfg=dict(type='Pretrained', checkpoint=str(path), **kwargs))
+
+    for path, prefix in ((plain, None), (runner, 'generator.spatial.backbone.')):
+        ms = MODELS.build(dict(ESPCN_Y, **pretrained(path, prefix=prefix)))
         ms.init_weights()
         torch.testing.assert_close(ms(x), source(x))
-    ms = MODELS.build(dict(ESPCN_Y, pretrained=str(runner)))
-    with pytest.raises(RuntimeError, match="under pretrained_prefix='generator.'"):
+    ms = MODELS.build(dict(ESPCN_Y, **pretrained(runner, prefix='generator.spatial.')))
+    with pytest.raises(CheckpointError, match="ESPCNNet under prefix='generator.spatial.'"):
         ms.init_weights()
-    ms = MODELS.build(dict(ESPCN_Y, pretrained=str(runner), pretrained_prefix='ema.'))
-    with pytest.raises(KeyError, match="without keys under 'ema.'"):
+    ms = MODELS.build(dict(ESPCN_Y, **pretrained(runner, prefix='ema.')))
+    with pytest.raises(CheckpointError, match="no weights under prefix='ema.'"):
         ms.init_weights()
-    ms = MODELS.build(dict(ESPCN_Y, pretrained=str(tmp_path / 'none.pth')))
-    with pytest.raises(FileNotFoundError, match='ESPCNNet not found at'):
+    ms = MODELS.build(dict(ESPCN_Y, **pretrained(tmp_path / 'none.pth')))
+    with pytest.raises(FileNotFoundError, match='none.pth not found: the weights of ESPCNNet'):
         ms.init_weights()
-    wide = MODELS.build(dict(ESPCN_Y, backbone=dict(type='ESPCNNet'), pretrained=str(plain)))
-    with pytest.raises(RuntimeError, match='does not hold ESPCNNet weights'):
+    wide = MODELS.build(dict(ESPCN_Y, backbone=dict(type='ESPCNNet'), **pretrained(plain)))
+    with pytest.raises(CheckpointError, match='does not hold the weights of ESPCNNet'):
         wide.init_weights()
 
 
@@ -328,7 +333,7 @@ def _tiny(cfg):
     """Shrink every network of a DSFN / cascade config and drop its weight files."""
     gen = cfg.model.generator
     for key in ('spatial', 'temporal'):
-        gen[key].pretrained = None
+        gen[key].pop('init_cfg', None)
     spatial, temporal = gen.spatial.backbone, gen.temporal.backbone
     if spatial.type == 'ESPCNNet':
         spatial.mid_channels = (8, 8, 4)
@@ -371,12 +376,12 @@ def test_stages_chain_their_checkpoints():
     stage = {k: Config.fromfile(osp.join(
         ROOT, 'configs', 'dsfn', f'{k}_espcn-superslomo_x2_1xb24-50e_vimeo-triplet.py'))
         for k in ('dsfn-stage1', 'dsfn-stage2', 'dsfn')}
-    assert stage['dsfn-stage1'].load_from is None
+    # each stage starts from the checkpoint of the one before, given as load_from: no config
+    # names a run's work dir
+    assert all(cfg.load_from is None for cfg in stage.values())
     assert set(stage['dsfn-stage1'].model.loss_weights) == {'ms', 'mt'}
-    assert 'dsfn-stage1_' in stage['dsfn-stage2'].load_from
     assert stage['dsfn-stage2'].model.generator.frozen == ('spatial', 'temporal')
     assert set(stage['dsfn-stage2'].model.loss_weights) == {'fused', 'refined'}
-    assert 'dsfn-stage2_' in stage['dsfn'].load_from
     assert len(stage['dsfn'].model.loss_weights) == 6
     assert stage['dsfn'].optim_wrapper.optimizer.type == 'RAdam'
     keys = stage['dsfn'].optim_wrapper.paramwise_cfg.custom_keys

@@ -10,7 +10,11 @@ from mmengine.config import Config
 
 import mmstvsr  # noqa: F401
 from mmstvsr.models.archs import RBPN, UNet
-from mmstvsr.models.editors.starnet import PyramidModule, STARnetNet
+from mmstvsr.models.editors.starnet import (PyramidModule, STARnetLROutputNet, STARnetNet,
+                                            STARnetWithDBPNNet, STARnetWithoutFlowNet,
+                                            STARnetWithoutHRTemporalSRNet,
+                                            STARnetWithoutLRTemporalSRNet, STARnetWithoutStage2Net,
+                                            STARnetWithoutTemporalSRNet)
 from mmstvsr.models.editors.starnet.starnet_net import _assemble
 from mmstvsr.utils.flow import normalize_flow
 
@@ -26,11 +30,24 @@ def _count(module):
     return sum(p.numel() for p in module.parameters())
 
 
-def _tiny_net(**kwargs):
+#: the authors' versions (Table 6)
+VERSIONS = {
+    'V1': STARnetWithoutTemporalSRNet,
+    'V2': STARnetWithoutLRTemporalSRNet,
+    'V3': STARnetWithoutHRTemporalSRNet,
+    'V4': STARnetNet
+}
+#: every part of the network: an attribute of every variant, None where it has no such part
+PARTS = ('flow_refinement', 'spatial_sr', 'motion_encoder', 'hr_to_lr', 'input_hr_to_lr',
+         'space_time_sr', 'hr_temporal_sr', 'lr_temporal_sr', 'forward_refiner',
+         'backward_refiner', 'lr_rgb_head', 'hr_rgb_head')
+
+
+def _tiny_net(variant=STARnetNet, **kwargs):
     sizes = {k: TINY.generator[k] for k in TINY_SIZES}
     sizes['flow_refinement'] = TINY.generator.flow_refinement
     sizes.update(kwargs)
-    return STARnetNet(**sizes)
+    return variant(**sizes)
 
 
 def test_v4_has_the_papers_parameter_count():
@@ -43,15 +60,33 @@ def test_v4_has_the_papers_parameter_count():
 
 
 def test_versions_add_the_t_sr_paths():
-    nets = {v: _tiny_net(version=v, flow_refinement=None) for v in ('V1', 'V2', 'V3', 'V4')}
-    assert not hasattr(nets['V1'], 'tsr_hr') and not hasattr(nets['V1'], 'tsr_lr')
-    assert hasattr(nets['V1'], 'net_d_inputs') and len(nets['V1'].net_d) == 4  # 3 blocks + conv
-    assert hasattr(nets['V2'], 'tsr_hr') and not hasattr(nets['V2'], 'tsr_lr')
-    assert hasattr(nets['V3'], 'tsr_lr') and not hasattr(nets['V3'], 'tsr_hr')
-    assert _count(nets['V4']) - _count(nets['V3']) == _count(nets['V2'].tsr_hr)
-    assert _count(nets['V4']) - _count(nets['V2']) == _count(nets['V3'].tsr_lr)
-    with pytest.raises(ValueError, match='version'):
-        _tiny_net(version='V5')
+    nets = {v: _tiny_net(variant, flow_refinement=None) for v, variant in VERSIONS.items()}
+    assert nets['V1'].hr_temporal_sr is None and nets['V1'].lr_temporal_sr is None
+    assert len(nets['V1'].input_hr_to_lr) == 2 and len(nets['V1'].hr_to_lr) == 4  # 3 blocks + conv
+    assert nets['V2'].hr_temporal_sr is not None and nets['V2'].lr_temporal_sr is None
+    assert nets['V3'].lr_temporal_sr is not None and nets['V3'].hr_temporal_sr is None
+    assert all(nets[v].input_hr_to_lr is None for v in ('V2', 'V3', 'V4'))
+    assert _count(nets['V4']) - _count(nets['V3']) == _count(nets['V2'].hr_temporal_sr)
+    assert _count(nets['V4']) - _count(nets['V2']) == _count(nets['V3'].lr_temporal_sr)
+
+
+def test_every_variant_has_every_part():
+    """The variants differ in their parts, not in their attributes: a part a variant lacks is
+    None; and the variants are registered for the configs' ``type``."""
+    missing = {
+        STARnetWithoutFlowNet: {'flow_refinement', 'motion_encoder', 'input_hr_to_lr'},
+        STARnetWithoutStage2Net: {'forward_refiner', 'backward_refiner', 'input_hr_to_lr'},
+        STARnetWithDBPNNet: {'input_hr_to_lr'},
+        STARnetLROutputNet: {'input_hr_to_lr'},
+        STARnetWithoutTemporalSRNet: {'hr_temporal_sr', 'lr_temporal_sr'},
+    }
+    for variant, absent in missing.items():
+        kwargs = dict(flow_refinement=None) if variant is STARnetWithoutFlowNet else {}
+        net = _tiny_net(variant, **kwargs)
+        assert {part for part in PARTS if getattr(net, part) is None} == absent, variant
+        assert MODELS.get(variant.__name__) is variant
+    with pytest.raises(ValueError, match='flow_refinement=None'):
+        _tiny_net(STARnetWithoutFlowNet)
 
 
 @pytest.mark.parametrize('t', [2, 4])
@@ -206,7 +241,7 @@ def test_every_variant_runs_forward_and_backward(path):
         assert model.generator.flow_refinement.unet.out_conv.weight.grad.abs().sum() > 0
     with torch.no_grad():
         out = model(lrs, samples)
-    size = lrs.shape[-1] * (4 if model.generator.output == 'hr' else 1)
+    size = lrs.shape[-1] * (1 if isinstance(model.generator, STARnetLROutputNet) else 4)
     assert out.shape == (1, 3, 3, size, size)
 
 
@@ -245,7 +280,9 @@ def test_fine_tunes_load_the_star_checkpoint():
     for name in ('st', 's', 't-lr', 't-hr'):
         cfg = Config.fromfile(
             osp.join(ROOT, 'configs', 'starnet', f'starnet-{name}_x4_1xb10-20e_vimeo-triplet.py'))
-        assert cfg.load_from.endswith('starnet_x4_1xb10-70e_vimeo-triplet/epoch_70.pth')
+        # the STAR checkpoint comes on the command line (--cfg-options load_from=...), as the
+        # config's header shows: no config names a run's work dir
+        assert cfg.load_from is None
         assert cfg.train_cfg.max_epochs == 20
 
 
@@ -274,7 +311,8 @@ def test_residual_init_scale_brings_the_outputs_near_the_image_range():
         if scale == 0.1:
             torch.manual_seed(0)
             reference = _tiny_net()
-            torch.testing.assert_close(net.net_st[0].conv2.weight,
-                                       0.1 * reference.net_st[0].conv2.weight)
-            torch.testing.assert_close(net.net_st[0].conv1.weight, reference.net_st[0].conv1.weight)
+            torch.testing.assert_close(net.space_time_sr[0].conv2.weight,
+                                       0.1 * reference.space_time_sr[0].conv2.weight)
+            torch.testing.assert_close(net.space_time_sr[0].conv1.weight,
+                                       reference.space_time_sr[0].conv1.weight)
     assert outputs[0.1] < 0.2 * outputs[1.]

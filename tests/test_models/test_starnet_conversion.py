@@ -3,7 +3,9 @@ import pytest
 import torch
 
 import mmstvsr  # noqa: F401
-from mmstvsr.models.editors.starnet import STARnetNet
+from mmstvsr.models.editors.starnet import (STARnetNet, STARnetWithoutHRTemporalSRNet,
+                                            STARnetWithoutLRTemporalSRNet,
+                                            STARnetWithoutTemporalSRNet)
 from mmstvsr.models.editors.starnet.checkpoint_conversion import convert_starnet_state_dict
 
 B, F, U = 16, 8, 4  # base_filter, feat, U-Net base (the authors': 256, 64, 64)
@@ -95,10 +97,19 @@ def authors_layout(version='V4', flow_net=True):
     return layout
 
 
+#: our network of each of the authors' versions
+VERSIONS = {
+    'V1': STARnetWithoutTemporalSRNet,
+    'V2': STARnetWithoutLRTemporalSRNet,
+    'V3': STARnetWithoutHRTemporalSRNet,
+    'V4': STARnetNet
+}
+
+
 def _net(version='V4', flow_net=True):
     fr = dict(base_channels=U, num_levels=5) if flow_net else None
-    return STARnetNet(hr_channels=F, lr_channels=2 * F, base_channels=B, num_stages=3,
-                      num_blocks=5, version=version, flow_refinement=fr)
+    return VERSIONS[version](hr_channels=F, lr_channels=2 * F, base_channels=B, num_stages=3,
+                             num_blocks=5, flow_refinement=fr)
 
 
 @pytest.mark.parametrize('version,flow_net', [('V4', True), ('V4', False), ('V1', False),
@@ -114,12 +125,15 @@ def test_authors_layouts_load_strictly(version, flow_net):
     # spot checks of the mapping
     own = net.state_dict()
     pairs = [('RBPN.DBPN.up2.up_conv2.conv.weight',
-              'net_s.dbpns.up_projections.1.scale_down.conv.weight'),
-             ('RBPN.res_feat3.5.conv.weight', 'net_s.down.5.conv.weight'),
-             ('motion_up_b.5.deconv.bias', 'net_b.5.deconv.bias')]
+              'spatial_sr.dbpns.up_projections.1.scale_down.conv.weight'),
+             ('RBPN.res_feat3.5.conv.weight', 'spatial_sr.down.5.conv.weight'),
+             ('motion_up_b.5.deconv.bias', 'backward_refiner.5.deconv.bias'),
+             ('motion_down.0.conv1.weight', 'hr_to_lr.0.conv1.weight')]
     if version in ('V2', 'V4'):
         pairs.append(('t_net_hr.1.l3_2.conv1.weight',
-                      'tsr_hr.layers.1.blocks.2.1.conv1.weight'))
+                      'hr_temporal_sr.layers.1.blocks.2.1.conv1.weight'))
+    if version == 'V1':
+        pairs.append(('warp2.0.conv1.weight', 'input_hr_to_lr.1.0.conv1.weight'))
     prefix = 'module.model.' if flow_net else 'module.'
     for theirs, ours in pairs:
         assert torch.equal(own[ours], state[prefix + theirs])
@@ -175,10 +189,12 @@ def test_converter_tool_writes_a_loadable_checkpoint(tmp_path):
 
 
 @pytest.mark.parametrize('name', sorted(FOREIGN))
-def test_foreign_state_dicts_are_refused(tmp_path, name):
+def test_foreign_state_dicts_are_refused(tmp_path, monkeypatch, name):
     """A state dict of another model, or with a key no STARnet module has, is refused with a
     message naming the key, and nothing is written."""
-    from mmstvsr.utils.checkpoint import convert_authors_checkpoint
+    root = __file__.rsplit('/tests/', 1)[0]
+    monkeypatch.syspath_prepend(f'{root}/tools/model_converters')
+    from _authors_checkpoint import convert_authors_checkpoint
     src, dst = tmp_path / f'{name}.pth', tmp_path / f'{name}_out.pth'
     torch.save({k: torch.zeros(2, 2) for k in FOREIGN[name]}, src)
     with pytest.raises(ValueError, match="not an authors' STARnet checkpoint") as err:

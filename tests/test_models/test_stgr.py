@@ -5,7 +5,7 @@ import torch
 import torch.nn.functional as F
 from mmagic.registry import MODELS
 
-from mmstvsr.models.editors.stinet.stgr import STGR, GraphSAGELayer
+from mmstvsr.models.editors.stinet.stgr import STGR, GraphSAGELayer, OfficialSTGR
 
 # The authors' directed edges for 7 frames (net_STINet.py, ``index1`` -> ``index2``): nodes 0..6
 # are the HR frames, 7..13 the LR frames.
@@ -26,11 +26,21 @@ def _features(b=1, t=7, c=8, h=3, w=4, scale=4, seed=0):
     return lr, hr
 
 
-def _stgr(seed=0, **kwargs):
+#: the ST-GR variant of each graph
+VARIANTS = {'paper': STGR, 'official': OfficialSTGR}
+#: the paper variant's switches of the three edge attributes (E_F, E_P, E_T)
+SWITCHES = ('use_frame_similarity', 'use_pixel_similarity', 'use_temporal_closeness')
+
+
+def _stgr(seed=0, mode='paper', **kwargs):
     torch.manual_seed(seed)
     kwargs.setdefault('mid_channels', 8)
     kwargs.setdefault('hidden_channels', 16)
-    return STGR(**kwargs).double()
+    return VARIANTS[mode](**kwargs).double()
+
+
+def _mode(stgr):
+    return 'official' if isinstance(stgr, OfficialSTGR) else 'paper'
 
 
 def _edges(t, mode, num_levels=2):
@@ -83,16 +93,17 @@ def _reference_forward(stgr, lr, hr, times):
     """
     levels = [x for x in (hr, lr) if x is not None]
     batch, t = levels[0].shape[:2]
-    edges = _edges(t, stgr.mode, len(levels))
-    flags = (stgr.use_ef, stgr.use_ep, stgr.use_et)
+    mode = _mode(stgr)
+    edges = _edges(t, mode, len(levels))
+    flags = [getattr(stgr, switch) for switch in SWITCHES] if mode == 'paper' else []
     lr_out, hr_out = [], []
     for b in range(batch):
         maps, down = _maps(stgr, None if lr is None else lr[b], None if hr is None else hr[b])
         weights = {}
         for src, dst in edges:
-            attrs = _reference_attributes(stgr.mode, maps, down, times[b], src, dst)
+            attrs = _reference_attributes(mode, maps, down, times[b], src, dst)
             used = [a for a, flag in zip(attrs, flags) if flag]
-            weights[src, dst] = sum(used) / len(used) if stgr.mode == 'paper' and used else 1.0
+            weights[src, dst] = sum(used) / len(used) if mode == 'paper' and used else 1.0
         x = torch.stack([m.mean(dim=(1, 2)) for m in maps])
         for k, layer in enumerate(stgr.sage_layers):
             x = torch.relu(x) if k else x
@@ -141,7 +152,7 @@ def test_hr_down_geometry(scale, geometry):
 @pytest.mark.parametrize('mode', ['paper', 'official'])
 @pytest.mark.parametrize('t, times', [(7, torch.arange(7) / 2), (13, torch.arange(13) / 4)])
 def test_output_shapes(mode, t, times):
-    stgr = MODELS.build(dict(type='STGR', mid_channels=64, mode=mode))
+    stgr = MODELS.build(dict(type=VARIANTS[mode].__name__, mid_channels=64))
     lr, hr = torch.rand(2, t, 64, 4, 5), torch.rand(2, t, 64, 16, 20)
     lr_out, hr_out = stgr(lr, hr, times)
     assert lr_out.shape == lr.shape and hr_out.shape == hr.shape
@@ -186,8 +197,8 @@ def test_graph_sage_layer_matches_gcn_formula():
 
 @pytest.mark.parametrize('kwargs', [
     dict(mode='paper'),
-    dict(mode='paper', use_ef=False),
-    dict(mode='paper', use_ef=False, use_ep=False, use_et=False),
+    dict(mode='paper', use_frame_similarity=False),
+    dict(mode='paper', **{switch: False for switch in SWITCHES}),
     dict(mode='official'),
 ])
 def test_batched_equals_reference_loop(kwargs):
@@ -221,18 +232,27 @@ def test_edge_attributes(mode):
         assert math.isclose(e_t[3, 0], 1 - 1 / (1 + math.exp(-3)))  # node indices 0 and 3
 
 
-@pytest.mark.parametrize('mode', ['paper', 'official'])
-def test_attribute_switches(mode):
+def test_attribute_switches():
     lr, hr = _features(b=1, t=4)
     times = torch.tensor([0, .5, 1, 1.5])
     with torch.no_grad():
-        base_lr, base_hr = _stgr(mode=mode)(lr, hr, times)
-        for switch in ('use_ef', 'use_ep', 'use_et'):
-            out_lr, out_hr = _stgr(mode=mode, **{switch: False})(lr, hr, times)
-            if mode == 'paper':
-                assert not torch.allclose(out_lr, base_lr) and not torch.allclose(out_hr, base_hr)
-            else:
-                assert torch.equal(out_lr, base_lr) and torch.equal(out_hr, base_hr)
+        base_lr, base_hr = _stgr()(lr, hr, times)
+        for switch in SWITCHES:
+            out_lr, out_hr = _stgr(**{switch: False})(lr, hr, times)
+            assert not torch.allclose(out_lr, base_lr) and not torch.allclose(out_hr, base_hr)
+
+
+def test_official_graph_ignores_times_and_takes_no_switches():
+    """The authors' SAGE layers get no edge attributes: the times cannot change the output."""
+    lr, hr = _features(b=1, t=4)
+    stgr = _stgr(mode='official')
+    with torch.no_grad():
+        base_lr, base_hr = stgr(lr, hr, torch.tensor([0, .5, 1, 1.5]))
+        out_lr, out_hr = stgr(lr, hr, torch.tensor([0, 2, 7, 8]))
+    assert torch.equal(out_lr, base_lr) and torch.equal(out_hr, base_hr)
+    for switch in SWITCHES + ('detach_attributes', ):
+        with pytest.raises(TypeError, match=switch):
+            OfficialSTGR(**{switch: False})
 
 
 def test_times_per_clip_or_shared():
@@ -282,16 +302,16 @@ def test_samples_do_not_mix(mode):
     assert not torch.allclose(lr_out2[0], lr_out[0])
 
 
-def test_unknown_mode():
-    with pytest.raises(ValueError, match='mode'):
-        STGR(mode='dgl')
+def test_variants_are_registered():
+    for name, variant in (('STGR', STGR), ('OfficialSTGR', OfficialSTGR)):
+        assert type(MODELS.build(dict(type=name, mid_channels=4))) is variant
 
 
 @pytest.mark.parametrize('mode', ['paper', 'official'])
 @pytest.mark.parametrize('missing', ['hr', 'lr'])
 @pytest.mark.parametrize('t, times', [(7, torch.arange(7) / 2), (3, [0, .5, 1])])
 def test_single_level_output_shapes(mode, missing, t, times):
-    stgr = MODELS.build(dict(type='STGR', mid_channels=16, mode=mode))
+    stgr = MODELS.build(dict(type=VARIANTS[mode].__name__, mid_channels=16))
     lr, hr = torch.rand(2, t, 16, 4, 5), torch.rand(2, t, 16, 16, 20)
     if missing == 'hr':
         lr_out, hr_out = stgr(lr, None, times)
@@ -317,8 +337,8 @@ def test_single_level_edges(mode, t):
 
 @pytest.mark.parametrize('kwargs', [
     dict(mode='paper'),
-    dict(mode='paper', use_ef=False),
-    dict(mode='paper', use_ef=False, use_ep=False, use_et=False),
+    dict(mode='paper', use_frame_similarity=False),
+    dict(mode='paper', **{switch: False for switch in SWITCHES}),
     dict(mode='official'),
 ])
 @pytest.mark.parametrize('missing', ['hr', 'lr'])
@@ -358,7 +378,7 @@ def test_single_level_edge_attributes(mode, missing):
 
 @pytest.mark.parametrize('mode', ['paper', 'official'])
 def test_single_level_gradients(mode):
-    stgr = _stgr(mode=mode, detach_attributes=False)
+    stgr = _stgr(mode=mode, **(dict(detach_attributes=False) if mode == 'paper' else {}))
     lr, hr = _features(b=2, t=3)
     hr.requires_grad_()
     _, hr_out = stgr(None, hr, torch.tensor([0, .5, 1]))

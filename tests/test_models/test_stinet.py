@@ -35,7 +35,7 @@ def test_official_config_has_the_papers_parameter_count():
 
 def test_alias_config():
     cfg = Config.fromfile(osp.join(ROOT, 'configs', 'stinet_vimeo.py'))
-    assert cfg.model.type == 'STINet' and cfg.model.generator.stgr.mode == 'paper'
+    assert cfg.model.type == 'STINet' and cfg.model.generator.stgr.type == 'STGR'
 
 
 def _tiny_variant(path):
@@ -144,26 +144,37 @@ def test_stlr_stack_and_sharing_from_config():
 
 
 def test_stlr_ablations_change_the_offset_paths():
-    from mmstvsr.models.editors.stinet import STLR
-    full, no_inet = STLR(16), STLR(16, use_inet=False)
-    only_lr, only_hr = STLR(16, offsets='lr'), STLR(16, offsets='hr')
+    from mmstvsr.models.editors.stinet import STLR, HROffsetsSTLR, LROffsetsSTLR, STLRWithoutInet
+    full, no_inet = STLR(16), STLRWithoutInet(16)
+    only_lr, only_hr = LROffsetsSTLR(16), HROffsetsSTLR(16)
     assert full.inet is not None and no_inet.inet is None and only_lr.inet is None
-    assert not hasattr(only_lr, 'offset_down') and hasattr(only_hr, 'offset_down')
+    assert only_lr.offset_down is None and only_hr.offset_down is not None
     lr, hr = torch.rand(1, 3, 16, 6, 6), torch.rand(1, 3, 16, 24, 24)
     for module in (full, no_inet, only_lr, only_hr):
         out_lr, out_hr = module(lr, hr)
         assert out_lr.shape == lr.shape and out_hr.shape == hr.shape
-    with pytest.raises(ValueError, match='offsets'):
-        STLR(16, offsets='both-ish')
+    # the variants that combine both offsets name the one a single branch needs
+    with pytest.raises(ValueError, match='LROffsetsSTLR'):
+        STLR(16, use_hr=False)
+    with pytest.raises(ValueError, match='HROffsetsSTLR'):
+        STLRWithoutInet(16, use_lr=False)
+    with pytest.raises(ValueError, match='HROffsetsSTLR'):
+        LROffsetsSTLR(16, use_lr=False)
+    with pytest.raises(ValueError, match='use_lr or use_hr'):
+        HROffsetsSTLR(16, use_lr=False, use_hr=False)
+    single = LROffsetsSTLR(16, use_hr=False)
+    assert single.hr_down is None and single.hr_up is None
+    out_lr, out_hr = single(lr, None)
+    assert out_lr.shape == lr.shape and out_hr is None
 
 
 def test_training_config_without_weight_files_stops_with_a_clear_error(tmp_path):
     cfg = Config.fromfile(osp.join(ROOT, 'configs', 'stinet_vimeo.py'))
-    cfg.model.generator.initializer.pretrained = str(tmp_path / 'missing_s-sr.pth')
+    cfg.model.generator.initializer.init_cfg.checkpoint = str(tmp_path / 'missing_s-sr.pth')
     model = MODELS.build(cfg.model)  # building needs no file
     with pytest.raises(FileNotFoundError, match='missing_s-sr.pth'):
         model.init_weights()
-    cfg.model.generator.initializer.pretrained = None
+    cfg.model.generator.initializer.init_cfg = None
     cfg.model.perceptual_loss.pretrained = str(tmp_path / 'missing_vgg19.pth')
     model = MODELS.build(cfg.model)
     with pytest.raises(FileNotFoundError, match='missing_vgg19.pth'):
@@ -201,8 +212,8 @@ def test_two_stage_tiny_recipe(tmp_path):
     torch.save(dict(state_dict=s_sr.state_dict(), meta=dict(iter=1)), tmp_path / 'iter_1.pth')
 
     cfg = Config.fromfile(FROZEN_S_SR)
-    assert cfg.model.generator.initializer.pretrained == cfg.s_sr_checkpoint
-    cfg.model.generator.initializer.pretrained = str(tmp_path / 'iter_1.pth')
+    assert cfg.model.generator.initializer.init_cfg.checkpoint == cfg.s_sr_checkpoint
+    cfg.model.generator.initializer.init_cfg.checkpoint = str(tmp_path / 'iter_1.pth')
     model = MODELS.build(cfg.model)
     model.init_weights()
     dbpn = model.generator.initializer

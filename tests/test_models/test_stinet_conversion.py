@@ -86,7 +86,7 @@ def test_authors_checkpoint_converts_and_loads_strictly():
     for i in range(1, 6):  # shared blocks: the two names hold the same tensors
         for p in ('conv1.weight', 'conv1.bias', 'conv2.weight', 'conv2.bias'):
             state[f'module.interp_h.{i}.{p}'] = state[f'module.interp_l.{i + 1}.{p}']
-    net = STINetNet(stgr=dict(mode='official'))
+    net = STINetNet(stgr=dict(type='OfficialSTGR'))
     converted = convert_stinet_state_dict(state)
     net.load_state_dict(converted, strict=True)
     assert torch.equal(net.stlr[0].align_prev.conv_offset.weight,

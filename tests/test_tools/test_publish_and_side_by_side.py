@@ -11,7 +11,7 @@ from mmengine.config import Config
 from mmengine.logging import HistoryBuffer
 
 from mmstvsr.apis import STVSRInferencer, open_source
-from mmstvsr.datasets.transforms.matlab_resize import imresize_matlab
+from mmstvsr.utils.matlab_resize import imresize_matlab
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 VIDEO = osp.join(ROOT, 'tests', 'data', 'videos', 'carphone_96x64.mp4')
@@ -81,3 +81,16 @@ def test_side_by_side_panels(tmp_path):
         _tool('side_by_side.py').main([VIDEO, str(tmp_path / 'x.png'), '--config', BICUBIC_FLOW,
                                        '--crop', '300', '0', '100', '100'])
     assert not (tmp_path / 'x.png').exists()
+
+
+@pytest.mark.parametrize('args,message', [
+    (['--frame', '-1'], '--frame must be 0 or more'),
+    ([], 'is a file, not a folder'),
+])
+def test_side_by_side_bad_options_are_one_line(tmp_path, capsys, args, message):
+    (tmp_path / 'file').write_text('a file')
+    out = tmp_path / ('x.png' if args else 'file/x.png')
+    with pytest.raises(SystemExit) as exit_:
+        _tool('side_by_side.py').main([VIDEO, str(out), '--config', BICUBIC_FLOW, *args])
+    assert exit_.value.code == 1 and message in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['file']

@@ -202,12 +202,11 @@ def test_stinet_tiny_recipe_chains_each_run_from_the_last_checkpoint_of_the_one_
     trains = [c for c in commands if c.tool == 'tools/train.py']
     tests = [c for c in commands if c.tool == 'tools/test.py']
     assert len(trains) >= 2 and len(tests) == 3
-    last = None
+    last = None  # the first run starts from the shipped S-SR weights alone
     for cmd in trains:
         cfg = Config.fromfile(osp.join(ROOT, cmd.config))
         cfg.merge_from_dict(cmd.cfg_options)
-        if last is not None:
-            assert cfg.load_from == last
+        assert cfg.load_from == last
         # CheckpointHook saves the last iteration whatever its interval
         last = f'{cmd.work_dir}/iter_{cfg.train_cfg.max_iters}.pth'
     assert {c.checkpoint for c in tests} == {last}

@@ -7,9 +7,9 @@ and ``--it-weight`` replace the whole model's M_S and M_T by those files; the RE
 evaluation uses all three. The whole model loads into
 ``configs/dsfn/dsfn-authors_espcn-superslomo_x2_1xb24-50e_vimeo-triplet.py`` (``tools/test.py
 CONFIG DST``); a file of ESPCN or Super SloMo alone gives ``generator.spatial.backbone.*`` or
-``generator.temporal.backbone.*`` keys, for ``pretrained=DST`` of ``SpatialUpsampler`` /
-``TemporalUpsampler`` with ``pretrained_prefix='generator.spatial.backbone.'`` /
-``'generator.temporal.backbone.'``. The key mapping is documented in
+``generator.temporal.backbone.*`` keys, for ``SpatialUpsampler`` / ``TemporalUpsampler`` with
+``init_cfg=dict(type='Pretrained', checkpoint=DST, prefix='generator.spatial.backbone.')`` /
+``prefix='generator.temporal.backbone.'``. The key mapping is documented in
 ``mmstvsr/models/editors/dsfn/checkpoint_conversion.py``.
 
 Example:
@@ -19,8 +19,9 @@ Example:
 import argparse
 import sys
 
+from _authors_checkpoint import convert_authors_checkpoint, load_authors_state_dict
+
 from mmstvsr.models.editors.dsfn.checkpoint_conversion import convert_dsfn_state_dict
-from mmstvsr.utils.checkpoint import convert_authors_checkpoint, load_authors_state_dict
 
 NAMES = {'sr': 'ESPCN', 'it': 'Super SloMo'}
 

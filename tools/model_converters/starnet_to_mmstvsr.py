@@ -5,8 +5,9 @@
 (``STAR_V4_RBPN.pth``, without it) into ``starnet-wo-fr-authors_x4_1xb10-70e_vimeo-triplet.py``:
 the networks of ``starnet_x4_1xb10-70e_vimeo-triplet.py`` and ``starnet-wo-fr_...`` with the
 authors' ImageNet normalisation and pyflow flows, which their weights need
-(``tests/test_golden/test_starnet_golden.py``). V1-V3: the ``-v1`` / ``-v2`` / ``-v3`` configs'
-``version`` (``--cfg-options model.generator.version=V1``) in those. The key mapping is
+(``tests/test_golden/test_starnet_golden.py``). V1-V3: the generator ``type`` of the ``-v1`` /
+``-v2`` / ``-v3`` configs (e.g. ``--cfg-options model.generator.type=STARnetWithoutTemporalSRNet``)
+in those. The key mapping is
 documented in ``mmstvsr/models/editors/starnet/checkpoint_conversion.py``; a file with a key of
 no STARnet module (another model's checkpoint) is refused.
 
@@ -17,8 +18,9 @@ Example:
         starnet_star.pth
 """
 
+from _authors_checkpoint import converter_cli
+
 from mmstvsr.models.editors.starnet.checkpoint_conversion import convert_starnet_state_dict
-from mmstvsr.utils.checkpoint import converter_cli
 
 if __name__ == '__main__':
     converter_cli(__doc__.splitlines()[0], convert_starnet_state_dict, 'STARnet')

@@ -9,8 +9,9 @@ Example:
     .venv/bin/python tools/model_converters/stinet_to_mmstvsr.py STINet.pth stinet_official.pth
 """
 
+from _authors_checkpoint import converter_cli
+
 from mmstvsr.models.editors.stinet.checkpoint_conversion import convert_stinet_state_dict
-from mmstvsr.utils.checkpoint import converter_cli
 
 if __name__ == '__main__':
     converter_cli(__doc__.splitlines()[0], convert_stinet_state_dict, 'STINet')

@@ -3,24 +3,18 @@
 # the flows through the ground-truth in-between frame. Layout as vimeo90k_triplet_x4.py.
 _base_ = ['./vimeo90k_triplet_x4.py']
 
-flow_pack = dict(
-    type='PackInputs', meta_keys=['key', 'clip', 'input_indices'],
-    data_keys=['flow_fwd', 'flow_bwd'])
+farneback = dict(type='FarnebackFlow', key='img')
+flow_pack = dict(_base_.test_pipeline[-1], data_keys=['flow_fwd', 'flow_bwd'])
+# the base pipelines without cropping and temporal reversal, the flows computed before packing
 train_pipeline = [
-    dict(type='LoadImageFromFile', key='gt', channel_order='rgb'),
-    dict(type='MATLABBicubicDownsample', scale=4),
-    dict(type='Flip', keys=['img', 'gt'], flip_ratio=0.5, direction='horizontal'),
-    dict(type='Flip', keys=['img', 'gt'], flip_ratio=0.5, direction='vertical'),
-    dict(type='FarnebackFlow', key='img'),
+    step for step in _base_.train_pipeline[:-1]
+    if step.type not in ('PairedRandomCrop', 'TemporalReverse')
+] + [
+    farneback,
     dict(type='InBetweenFlows'),
     dict(flow_pack, data_keys=['flow_fwd', 'flow_bwd', 'flow_fwd_gt', 'flow_bwd_gt']),
 ]
-test_pipeline = [
-    dict(type='LoadImageFromFile', key='gt', channel_order='rgb'),
-    dict(type='MATLABBicubicDownsample', scale=4),
-    dict(type='FarnebackFlow', key='img'),
-    flow_pack,
-]
+test_pipeline = _base_.test_pipeline[:-1] + [farneback, flow_pack]
 train_dataloader = dict(
     batch_size=10,
     sampler=dict(type='DefaultSampler', shuffle=True),

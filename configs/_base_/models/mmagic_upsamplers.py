@@ -21,9 +21,19 @@ edsr_x4_weights = 'checkpoints/edsr_x4c64b16_1xb16-300k_div2k.pth'
 cain = dict(type='CAINNet', num_block_groups=5, num_block_layers=12, depth=3)
 cain_weights = 'checkpoints/cain_g1b32_1xb5_vimeo90k-triplet.pth'
 
+# each network read from its MMagic model's checkpoint (init_cfg of the wrapper is the network's)
 edsr_x2_upsampler = dict(
-    type='SpatialUpsampler', backbone=edsr_x2, scale=2, pretrained=edsr_x2_weights)
+    type='SpatialUpsampler',
+    backbone=edsr_x2,
+    scale=2,
+    init_cfg=dict(type='Pretrained', checkpoint=edsr_x2_weights, prefix='generator.'))
 edsr_x4_upsampler = dict(
-    type='SpatialUpsampler', backbone=edsr_x4, scale=4, pretrained=edsr_x4_weights)
+    type='SpatialUpsampler',
+    backbone=edsr_x4,
+    scale=4,
+    init_cfg=dict(type='Pretrained', checkpoint=edsr_x4_weights, prefix='generator.'))
 cain_upsampler = dict(
-    type='TemporalUpsampler', backbone=cain, size_divisor=8, pretrained=cain_weights)
+    type='TemporalUpsampler',
+    backbone=cain,
+    size_divisor=8,
+    init_cfg=dict(type='Pretrained', checkpoint=cain_weights, prefix='generator.'))

@@ -1,11 +1,10 @@
 """Optical flow between consecutive input frames."""
-import numpy as np
 import torch
 from mmagic.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-from mmstvsr.utils.flow import flow_method, neighbour_flows
-from .matlab_resize import imresize_matlab
+from mmstvsr.utils.flow import FlowProvider
+from mmstvsr.utils.matlab_resize import imresize_matlab
 
 
 @TRANSFORMS.register_module()
@@ -13,8 +12,8 @@ class FarnebackFlow(BaseTransform):
     """Farneback flows between consecutive frames of a clip.
 
     For T frames, the forward flows go from frame i to i + 1 and the backward
-    flows from frame i + 1 to i, for i = 0 .. T - 2, computed with
-    :func:`mmstvsr.utils.flow.neighbour_flows`. Each flow has channels
+    flows from frame i + 1 to i, for i = 0 .. T - 2, computed by its
+    :class:`~mmstvsr.utils.flow.FlowProvider` (``provider``). Each flow has channels
     ``(u, v)``: x and y displacements in pixels. They are stored as tensors so
     that MMagic's ``PackInputs(data_keys=[forward_key, backward_key])`` keeps
     the leading dimension even when T - 1 == 1.
@@ -44,13 +43,12 @@ class FarnebackFlow(BaseTransform):
     def __init__(self, key='img', forward_key='flow_fwd',
                  backward_key='flow_bwd', channel_order=None):
         super().__init__()
-        if channel_order not in (None, 'bgr', 'rgb'):
-            raise ValueError("channel_order must be None, 'bgr' or 'rgb', "
-                             f'got {channel_order!r}')
         self.key = key
         self.forward_key = forward_key
         self.backward_key = backward_key
         self.channel_order = channel_order
+        #: The flow computation, shared with the inferencer and the networks.
+        self.provider = FlowProvider(self.method, channel_order)
 
     def transform(self, results):
         """Add the forward and backward flows of ``results[key]``.
@@ -69,9 +67,8 @@ class FarnebackFlow(BaseTransform):
             raise ValueError(
                 f'FarnebackFlow needs at least 2 frames at '
                 f'results[{self.key!r}], got {len(frames)}')
-        order = self.channel_order or results.get(f'{self.key}_channel_order', 'bgr')
-        results[self.forward_key], results[self.backward_key] = \
-            neighbour_flows(frames, order, self.method)
+        order = results.get(f'{self.key}_channel_order', 'bgr')
+        results[self.forward_key], results[self.backward_key] = self.provider(frames, order)
         return results
 
     def __repr__(self):
@@ -124,7 +121,7 @@ class InBetweenFlows(BaseTransform):
     def __init__(self, lr_key='img', gt_key='gt', forward_key='flow_fwd_gt',
                  backward_key='flow_bwd_gt', method='farneback'):
         super().__init__()
-        self.flow = flow_method(method)
+        self.provider = FlowProvider(method)
         self.method = method
         self.lr_key = lr_key
         self.gt_key = gt_key
@@ -151,15 +148,12 @@ class InBetweenFlows(BaseTransform):
         forward, backward = [], []
         for i in range(len(lrs) - 1):
             mid = gts[2 * i + 1] if scale == 1 else imresize_matlab(gts[2 * i + 1], 1 / scale)
-            a, b = lrs[i], lrs[i + 1]
-            forward.append(self.flow(a, mid, order) + self.flow(mid, b, order))
-            backward.append(self.flow(b, mid, order) + self.flow(mid, a, order))
-
-        def to_tensor(flows):
-            return torch.from_numpy(np.ascontiguousarray(np.stack(flows).transpose(0, 3, 1, 2)))
-
-        results[self.forward_key] = to_tensor(forward)
-        results[self.backward_key] = to_tensor(backward)
+            # a -> mid, mid -> b and back: b -> mid, mid -> a
+            fwd, bwd = self.provider([lrs[i], mid, lrs[i + 1]], order)
+            forward.append(fwd[0] + fwd[1])
+            backward.append(bwd[1] + bwd[0])
+        results[self.forward_key] = torch.stack(forward)
+        results[self.backward_key] = torch.stack(backward)
         return results
 
     def __repr__(self):

@@ -6,9 +6,7 @@ import torch
 from mmagic.registry import HOOKS
 from mmengine.hooks import Hook
 
-
-class NonFiniteTrainingError(RuntimeError):
-    """Training produced a non-finite loss or weights; the message says where and what to do."""
+from mmstvsr.engine.errors import NonFiniteTrainingError
 
 
 @HOOKS.register_module()

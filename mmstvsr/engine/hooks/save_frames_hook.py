@@ -3,12 +3,10 @@ import os
 import os.path as osp
 from typing import Optional, Sequence
 
-import cv2
-import numpy as np
 from mmagic.registry import HOOKS
 from mmengine.hooks import Hook
 
-from mmstvsr.utils.files import atomic_output
+from mmstvsr.utils.files import write_png
 
 
 @HOOKS.register_module()
@@ -46,12 +44,3 @@ class SaveFramesHook(Hook):
                 if self.channel_order == 'RGB':
                     frame = frame[..., ::-1]
                 write_png(osp.join(clip_dir, f'{i:04d}.png'), frame)
-
-
-def write_png(path: str, image: np.ndarray) -> None:
-    """Write a BGR uint8 image as PNG atomically (:func:`~mmstvsr.utils.files.atomic_output`)."""
-    ok, data = cv2.imencode('.png', np.ascontiguousarray(image))
-    if not ok:
-        raise OSError(f'could not encode a {image.shape} {image.dtype} image as PNG for {path}')
-    with atomic_output(path) as tmp, open(tmp, 'wb') as f:
-        f.write(data.tobytes())

@@ -29,11 +29,14 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 from torch.utils.data import DataLoader
 
+from mmstvsr.utils.colour import BT601_OFFSETS, BT601_RGB_TO_YCBCR
+
 __all__ = ['STVSRMetric']
 
 _ALL_METRICS = ('Y-PSNR', 'Y-SSIM', 'RGB-PSNR')
-# Weights of R, G and B in the BT.601 luma of MATLAB ``rgb2ycbcr``.
-_Y_WEIGHTS_RGB = np.array([65.481, 128.553, 24.966]) / 255.
+# Weights of R, G and B in the BT.601 luma of MATLAB ``rgb2ycbcr``, and its offset.
+_Y_WEIGHTS_RGB = np.array(BT601_RGB_TO_YCBCR[0]) / 255.
+_Y_OFFSET = BT601_OFFSETS[0]
 
 
 def _psnr(img1: np.ndarray, img2: np.ndarray) -> float:
@@ -159,8 +162,8 @@ class STVSRMetric(BaseMetric):
         result = {}
         if 'RGB-PSNR' in self.metrics:
             result['RGB-PSNR'] = _psnr(pred, gt)
-        pred_y = 16. + pred @ _Y_WEIGHTS_RGB
-        gt_y = 16. + gt @ _Y_WEIGHTS_RGB
+        pred_y = _Y_OFFSET + pred @ _Y_WEIGHTS_RGB
+        gt_y = _Y_OFFSET + gt @ _Y_WEIGHTS_RGB
         if 'Y-PSNR' in self.metrics:
             result['Y-PSNR'] = _psnr(pred_y, gt_y)
         if 'Y-SSIM' in self.metrics:

@@ -2,14 +2,14 @@
 import torch
 import torch.nn as nn
 
-from mmstvsr.datasets.transforms.matlab_resize import resize_weights
+from mmstvsr.utils.matlab_resize import resize_weights
 
 
 class MATLABBicubicResize(nn.Module):
     """Resize tensors exactly as MATLAB's ``imresize(x, scale, 'bicubic')`` (up or down).
 
     Separable: one ``(out, in)`` weight matrix per axis (the same weights the data pipeline's
-    :func:`~mmstvsr.datasets.transforms.imresize_matlab` uses), cached per input size and device.
+    :func:`~mmstvsr.utils.matlab_resize.imresize_matlab` uses), cached per input size and device.
     Differentiable and parameter-free.
 
     Args:

@@ -1,11 +1,12 @@
 """BT.601 RGB <-> YCbCr of image tensors in [0, 1] (MATLAB ``rgb2ycbcr``, 16-235 luma range)."""
 import torch
 
+from mmstvsr.utils.colour import BT601_OFFSETS, BT601_RGB_TO_YCBCR
+
 # Rows: Y, Cb, Cr as functions of R, G, B in [0, 1], and the offsets, all divided by 255.
-_RGB_TO_YCBCR = torch.tensor([[65.481, 128.553, 24.966], [-37.797, -74.203, 112.0],
-                              [112.0, -93.786, -18.214]]) / 255.
+_RGB_TO_YCBCR = torch.tensor(BT601_RGB_TO_YCBCR) / 255.
 _YCBCR_TO_RGB = torch.linalg.inv(_RGB_TO_YCBCR.double()).float()
-_YCBCR_OFFSET = torch.tensor([16., 128., 128.]) / 255.
+_YCBCR_OFFSET = torch.tensor(BT601_OFFSETS) / 255.
 # The DSFN authors' inverse (their ESPCN's ``Ycbcr2Rgb``): MATLAB ``ycbcr2rgb``'s coefficients
 # per 255 rounded to 8 decimals and its offsets to 3; it differs from the exact inverse by up to
 # 3e-6 (in [0, 1] units). As a matrix on YCbCr in [0, 1] and an offset added after it.

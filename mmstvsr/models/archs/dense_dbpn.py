@@ -1,5 +1,4 @@
 """Dense deep back-projection network (D-DBPN), STINet's spatial SR initialiser."""
-import os.path as osp
 import re
 from typing import Dict, Optional
 
@@ -8,7 +7,7 @@ import torch.nn as nn
 from mmagic.registry import MODELS
 from mmengine.model import BaseModule
 
-from mmstvsr.utils.checkpoint import network_state_dict
+from mmstvsr.utils.freeze import freeze
 from .projection_blocks import (ConvBlock, DenseDownProjection, DenseUpProjection, DownProjection,
                                 UpProjection, projection_kernel)
 
@@ -88,6 +87,15 @@ def convert_dbpn_state_dict(state_dict: Dict[str, torch.Tensor]) -> Dict[str, to
     return {_convert_key(key.removeprefix('module.')): value for key, value in state_dict.items()}
 
 
+def _rename_authors_keys(module: nn.Module, state_dict: dict, prefix: str, *args) -> None:
+    """Load pre-hook of :class:`DenseDBPN`: the authors' keys under ``prefix`` renamed to ours,
+    in place (:func:`convert_dbpn_state_dict`; our keys stay)."""
+    for key in [key for key in state_dict if key.startswith(prefix)]:
+        ours = prefix + _convert_key(key[len(prefix):])
+        if ours != key:
+            state_dict[ours] = state_dict.pop(key)
+
+
 @MODELS.register_module()
 class DenseDBPN(BaseModule):
     """Dense deep back-projection network (D-DBPN, Haris et al., CVPR 2018) as STINet uses it.
@@ -108,10 +116,15 @@ class DenseDBPN(BaseModule):
     ``return_rgb=True`` returns ``conv_rgb(feature)`` instead, an RGB image, to train the network
     as a spatial SR model on its own.
 
-    ``pretrained`` is read by :meth:`init_weights`, not when the network is built. ``frozen`` sets
-    ``requires_grad=False`` on every parameter (as the authors keep the pretrained initialiser
-    fixed); the network has no normalisation or dropout, so train and eval mode compute the same
-    and the mode is left to the caller.
+    Weights from a file come through OpenMMLab's ``init_cfg``, read when the model is
+    initialised (by the Runner, or ``init_weights()``), not when the network is built:
+    ``init_cfg=dict(type='Pretrained', checkpoint=PATH)`` for a plain state dict with our key
+    names or the authors' (``s-sr.pth``, with or without ``module.``; renamed on loading, see
+    :func:`convert_dbpn_state_dict`), with ``prefix='generator.'`` for a checkpoint saved by
+    MMEngine's Runner for a model whose ``generator`` is this network (single-image SR pretraining
+    with ``return_rgb=True``). ``frozen`` fixes the network (:func:`~mmstvsr.utils.freeze.freeze`:
+    no gradient, eval mode), as the authors keep the pretrained initialiser; it has no
+    normalisation or dropout, so train and eval mode compute the same.
 
     Args:
         in_channels (int): Channels of the input image (and of the RGB output). Default: 3.
@@ -122,14 +135,9 @@ class DenseDBPN(BaseModule):
             and padding 6/2/2, 8/4/2 and 12/8/2. Default: 4.
         return_rgb (bool): Return the image ``conv_rgb(feature)`` instead of the feature.
             Default: False.
-        pretrained (str, optional): Checkpoint loaded by :meth:`init_weights`: a plain state dict
-            with our key names or the authors' (``s-sr.pth``, with or without ``module.``), see
-            :func:`convert_dbpn_state_dict`, or a checkpoint saved by MMEngine's Runner for a
-            model whose ``generator`` is this network (single-image SR pretraining with
-            ``return_rgb=True``). Default: None.
-        frozen (bool): Make every parameter non-trainable. Default: False.
-        init_cfg (dict, optional): MMEngine initialisation config, applied before ``pretrained``
-            is loaded. Default: None.
+        frozen (bool): Fix the network: no gradient to its parameters, eval mode. Default: False.
+        init_cfg (dict, optional): MMEngine initialisation config, e.g. the ``Pretrained`` one
+            above. Default: None.
     """
 
     def __init__(self,
@@ -139,7 +147,6 @@ class DenseDBPN(BaseModule):
                  num_stages: int = 5,
                  scale: int = 4,
                  return_rgb: bool = False,
-                 pretrained: Optional[str] = None,
                  frozen: bool = False,
                  init_cfg: Optional[dict] = None):
         super().__init__(init_cfg)
@@ -147,7 +154,6 @@ class DenseDBPN(BaseModule):
             raise ValueError(f'DenseDBPN needs num_stages >= 2, got {num_stages}.')
         kernel = projection_kernel(scale)
         self.return_rgb = return_rgb
-        self.pretrained = pretrained
 
         self.feat_extraction = ConvBlock(in_channels, mid_channels, 3, 1, 1)
         self.feat_reduction = ConvBlock(mid_channels, base_channels, 1, 1, 0)
@@ -164,8 +170,10 @@ class DenseDBPN(BaseModule):
         self.fusion = ConvBlock(num_stages * base_channels, mid_channels, 3, 1, 1, act_type=None)
         self.conv_rgb = ConvBlock(mid_channels, in_channels, 3, 1, 1, act_type=None)
 
+        # the authors' key names (s-sr.pth) load as ours, from any file and at any depth
+        self.register_load_state_dict_pre_hook(_rename_authors_keys)
         if frozen:
-            self.requires_grad_(False)
+            freeze(self)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Forward.
@@ -185,27 +193,3 @@ class DenseDBPN(BaseModule):
             hr_feats.insert(0, up(torch.cat(lr_feats, dim=1)))
         feat = self.fusion(torch.cat(hr_feats, dim=1))
         return self.conv_rgb(feat) if self.return_rgb else feat
-
-    def init_weights(self) -> None:
-        """Apply ``init_cfg``, then load ``pretrained`` if given.
-
-        Without either, the weights keep the authors' initialisation made at construction.
-        """
-        super().init_weights()
-        if self.pretrained is not None:
-            self._load_pretrained(self.pretrained)
-
-    def _load_pretrained(self, path: str) -> None:
-        """Load a checkpoint with our or the authors' key names, strictly.
-
-        Args:
-            path (str): Plain state dict file (see :func:`convert_dbpn_state_dict`), or an
-                MMEngine checkpoint whose ``state_dict`` holds this network as ``generator``.
-        """
-        if not osp.isfile(path):
-            raise FileNotFoundError(f'DenseDBPN checkpoint not found: {path}')
-        state_dict = network_state_dict(path)
-        try:
-            self.load_state_dict(convert_dbpn_state_dict(state_dict))
-        except RuntimeError as error:
-            raise RuntimeError(f'Cannot load DenseDBPN checkpoint {path}: {error}') from error

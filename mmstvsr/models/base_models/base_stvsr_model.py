@@ -1,6 +1,6 @@
 """The space-time super-resolution model every mmstvsr method is built on."""
 from contextlib import nullcontext
-from typing import Dict, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import torch
 from mmagic.models.base_models import BaseEditModel
@@ -9,6 +9,7 @@ from mmagic.structures import DataSample
 from mmengine.registry import DefaultScope
 
 from mmstvsr.models.archs.padding import crop_padding, pad_to_multiple
+from mmstvsr.utils.checkpoint import init_weights_quietly
 from mmstvsr.utils.temporal import check_times, num_output_frames, window_output_slices
 
 
@@ -84,11 +85,36 @@ class BaseSTVSRModel(BaseEditModel):
         self.test_window = test_cfg.get('window')
         self.test_stride = test_cfg.get('stride')
 
+    def init_without_checkpoint(self, config: str, checkpoint_name: str) -> None:
+        """Get a model ready to run without a checkpoint, as tools/test.py and the inferencer do.
+
+        Only models without trainable weights run so (the classical baselines, cascades of fixed
+        pretrained networks); their fixed parts read their weight files
+        (``init_cfg=dict(type='Pretrained')``) as in training, with one log line per file and
+        without MMEngine's line per parameter
+        (:func:`~mmstvsr.utils.checkpoint.init_weights_quietly`).
+
+        Args:
+            config (str): The model's config, for the message.
+            checkpoint_name (str): What the tool calls the checkpoint, for the message, e.g.
+                ``'CHECKPOINT'`` or ``'checkpoint (--checkpoint)'``.
+
+        Raises:
+            ValueError: The model has trainable weights: it needs its checkpoint.
+            FileNotFoundError: A weight file is missing (one line naming it).
+            CheckpointError: A weight file is not the part's (one line naming it).
+        """
+        if any(p.requires_grad for p in self.parameters()):
+            raise ValueError(f'{config} defines a learned model: give its {checkpoint_name}; '
+                             'only models without trainable weights, such as the classical '
+                             'baselines, run without one')
+        init_weights_quietly(self)
+
     # ------------------------------------------------------------------ helpers
     def _resolve_times(self, times: Optional[Sequence[float]],
                        device: torch.device) -> torch.Tensor:
-        times = self.times if times is None else check_times(
-            times.tolist() if torch.is_tensor(times) else times)
+        """The ``(K,)`` tensor the generator takes, from checked positions (default ``times``)."""
+        times = self.times if times is None else check_times(times)
         return torch.tensor(times, dtype=torch.float32, device=device)
 
     def _gather_extra(self, data_samples: Optional[DataSample]) -> Dict[str, torch.Tensor]:
@@ -125,10 +151,24 @@ class BaseSTVSRModel(BaseEditModel):
         self._check_inputs(inputs)
         times_t = self._resolve_times(times, inputs.device)
         extra = self._gather_extra(data_samples)
-        return self._run_padded(inputs, times_t, extra, **kwargs)
+        return self.predict_window(inputs, times_t, extra, **kwargs)
 
-    def _run_padded(self, inputs: torch.Tensor, times: torch.Tensor,
-                    extra: Dict[str, torch.Tensor], **kwargs):
+    def predict_window(self, inputs: torch.Tensor, times: torch.Tensor,
+                       extra: Dict[str, torch.Tensor], **kwargs):
+        """The generator on one window, padded to its size divisor and cropped back: the one
+        forward of training, of the Runner's tests (:meth:`forward_windows`) and of the
+        inferencer (on each window and tile).
+
+        Args:
+            inputs (Tensor): Normalised LR frames ``(B, T, C, h, w)``.
+            times (Tensor): Intermediate positions ``(K,)``.
+            extra (dict[str, Tensor]): The ``extra_inputs`` of the window, e.g. flows
+                ``(B, T - 1, 2, h, w)``.
+
+        Returns:
+            Tensor | dict: HR frames ``(B, T + (T - 1) * K, C, s*h, s*w)`` (a dict of outputs
+            for generators with auxiliary outputs).
+        """
         h, w = inputs.shape[-2:]
         divisor = int(getattr(self.generator, 'size_divisor', 1))
         inputs = pad_to_multiple(inputs, divisor)
@@ -163,15 +203,55 @@ class BaseSTVSRModel(BaseEditModel):
         self._check_inputs(inputs)
         times_t = self._resolve_times(times, inputs.device)
         extra = self._gather_extra(data_samples)
-        if self.test_window is None or inputs.size(1) <= self.test_window:
-            return self._run_padded(inputs, times_t, extra)
         pieces = []
-        for start, stop, keep in window_output_slices(inputs.size(1), self.test_window,
-                                                      self.test_stride, times_t.numel()):
+        for start, stop, keep in self.test_windows(inputs.size(1), times_t.numel()):
             window_extra = {k: v[:, start:stop - 1] for k, v in extra.items()}
-            out = self._run_padded(inputs[:, start:stop], times_t, window_extra)
+            out = self.predict_window(inputs[:, start:stop], times_t, window_extra)
             pieces.append(out[:, keep])
-        return torch.cat(pieces, dim=1)
+        return pieces[0] if len(pieces) == 1 else torch.cat(pieces, dim=1)
+
+    def test_windows(self, num_frames: int, num_times: int,
+                     default_window: Optional[int] = None) -> List[Tuple[int, int, slice]]:
+        """How a clip is split into test windows (``test_cfg.window`` inputs, neighbouring
+        windows sharing ``window - stride`` frames), each output frame made exactly once.
+
+        Args:
+            num_frames (int): Input frames T of the clip.
+            num_times (int): Intermediate frames per gap K.
+            default_window (int, optional): Window when ``test_cfg`` sets none; None runs the
+                whole clip at once. Default: None.
+
+        Returns:
+            list[tuple[int, int, slice]]: ``(start, stop, keep)`` per window: its input range
+            and the slice of its outputs that continues the clip's output, in order
+            (:func:`~mmstvsr.utils.temporal.window_output_slices`).
+        """
+        window = self.test_window or default_window
+        if window is None or num_frames <= window:
+            return [(0, num_frames, slice(0, num_output_frames(num_frames, num_times)))]
+        return window_output_slices(num_frames, window, self.test_stride, num_times)
+
+    def preprocess_frames(self, frames: torch.Tensor,
+                          channel_order: str) -> Tuple[torch.Tensor, DataSample]:
+        """Normalise raw frames as the data preprocessor does for a test batch without ground
+        truth (MMagic's ``DataPreprocessor`` converts and normalises ``inputs`` only).
+
+        Args:
+            frames (Tensor): Frames ``(B, T, 3, h, w)`` in [0, 255], in ``channel_order`` (the
+                order in which the test pipeline loads them).
+            channel_order (str): 'bgr' or 'rgb'.
+
+        Returns:
+            tuple[Tensor, DataSample | list[DataSample]]: The model inputs ``(B, T, 3, h, w)``
+            and the data samples for ``data_preprocessor.destruct`` of the outputs.
+        """
+        samples = [DataSample(metainfo=dict(img_channel_order=channel_order)) for _ in frames]
+        # the inputs half of DataPreprocessor.forward: its data-sample half converts the ground
+        # truth, and warns on every call when there is none
+        inputs, samples = self.data_preprocessor._preprocess_image_tensor(frames, samples)
+        if self.data_preprocessor.stack_data_sample:
+            samples = DataSample.stack(samples)
+        return inputs, samples
 
     def forward_inference(self,
                           inputs: torch.Tensor,

@@ -1,20 +1,25 @@
 """Base of the losses built around a frozen pretrained network whose weights are a local file."""
-import os.path as osp
 from typing import Optional
 
 import torch
 import torch.nn as nn
 from mmengine.model import BaseModule
 
+from mmstvsr.utils.checkpoint import pretrained_state_dict
+from mmstvsr.utils.freeze import freeze as freeze_module
+
 
 class FrozenPretrainedNet(BaseModule):
     """A module around a frozen network whose weights come from the config key ``pretrained``.
 
-    Pretrained weights cannot be downloaded here, so they are a file read by :meth:`init_weights`
-    (which MMEngine's Runner calls before training), never when the module is built. The network
-    gets no gradient and stays in eval mode; gradients still flow to its inputs. Whether weights
-    were loaded is the ``weights_loaded`` buffer, saved in checkpoints with the weights, so a
-    restored checkpoint needs no file.
+    As MMagic's losses name theirs (``PerceptualLoss(pretrained=...)``): a loss's network is no
+    part of the model being trained. Pretrained weights cannot be downloaded here, so they are a
+    file read by :meth:`init_weights` (which MMEngine's Runner calls before training), never when
+    the module is built, through :func:`~mmstvsr.utils.checkpoint.pretrained_state_dict` (a plain
+    state dict, or a checkpoint holding one under ``state_dict``). The network is fixed by
+    :func:`~mmstvsr.utils.freeze.freeze` (no gradient, always in eval mode); gradients still flow
+    to its inputs. Whether weights were loaded is the ``weights_loaded`` buffer, saved in
+    checkpoints with the weights, so a restored checkpoint needs no file.
 
     Subclasses set :attr:`weights_name` and :attr:`config_example` (for error messages), build the
     network, pass it to :meth:`freeze`, and implement :meth:`load_weights`.
@@ -31,15 +36,11 @@ class FrozenPretrainedNet(BaseModule):
     def __init__(self, pretrained: Optional[str] = None, init_cfg: Optional[dict] = None):
         super().__init__(init_cfg)
         self.pretrained = pretrained
-        self._frozen = []
         self.register_buffer('weights_loaded', torch.tensor(False))
 
     def freeze(self, network: nn.Module) -> nn.Module:
-        """Make ``network`` non-trainable and keep it in eval mode; returns it."""
-        network.requires_grad_(False)
-        network.eval()
-        self._frozen.append(network)
-        return network
+        """Fix ``network`` (no gradient, eval mode); returns it."""
+        return freeze_module(network)
 
     def load_weights(self, state_dict: dict) -> None:
         """Load a state dict read from ``pretrained`` into the frozen network."""
@@ -50,20 +51,12 @@ class FrozenPretrainedNet(BaseModule):
         super().init_weights()
         if self.pretrained is None:
             return
-        if not osp.isfile(self.pretrained):
-            raise FileNotFoundError(
-                f'{type(self).__name__}: {self.weights_name} not found at '
-                f'pretrained={self.pretrained!r} (config key `pretrained`, e.g. '
-                f'{self.config_example}).')
-        self.load_weights(torch.load(self.pretrained, map_location='cpu', weights_only=True))
+        self.load_weights(
+            pretrained_state_dict(
+                self.pretrained,
+                missing=f'the {self.weights_name} of {type(self).__name__} (config key '
+                f'`pretrained`, e.g. {self.config_example})'))
         self.weights_loaded.fill_(True)
-
-    def train(self, mode: bool = True) -> 'FrozenPretrainedNet':
-        """Set the mode of this module; the frozen networks always stay in eval mode."""
-        super().train(mode)
-        for network in self._frozen:
-            network.eval()
-        return self
 
     def check_weights_loaded(self) -> None:
         """Raise a RuntimeError explaining how to provide the weights when none were loaded."""

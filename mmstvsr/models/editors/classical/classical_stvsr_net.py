@@ -21,7 +21,8 @@ class ClassicalSTVSRNet(BaseModule):
     """x``scale`` upsampling of every input frame, then interpolation at each t'.
 
     Subclasses implement :meth:`interpolate`. Inputs are RGB in [0, 1]. :meth:`init_weights`
-    (MMEngine's) lets a learned ``upsampler`` read its ``pretrained`` file.
+    (MMEngine's) lets a learned ``upsampler`` read its weight file
+    (``init_cfg=dict(type='Pretrained', checkpoint=...)``).
 
     Args:
         scale (int): Spatial upsampling factor. Default: 4.

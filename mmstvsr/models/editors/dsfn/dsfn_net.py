@@ -6,6 +6,7 @@ import torch
 from mmagic.registry import MODELS
 from mmengine.model import BaseModule
 
+from mmstvsr.utils.freeze import freeze as freeze_module
 from mmstvsr.utils.temporal import interleave
 
 STREAMS = ('st', 'ts')
@@ -53,21 +54,14 @@ class SpaceTimeCascadeNet(BaseModule):
         self.freeze(frozen)
 
     def freeze(self, names: Sequence[str]) -> None:
-        """Make the named sub-networks non-trainable and keep them in eval mode."""
+        """Fix the named sub-networks (:func:`~mmstvsr.utils.freeze.freeze`: no gradient, eval
+        mode)."""
         self.frozen = tuple(names)
         for name in self.frozen:
             if not isinstance(getattr(self, name, None), torch.nn.Module):
                 raise ValueError(f'frozen names sub-networks of {type(self).__name__}, got '
                                  f'{name!r}')
-            getattr(self, name).requires_grad_(False)
-        self.train(self.training)
-
-    def train(self, mode: bool = True) -> 'SpaceTimeCascadeNet':
-        """Set the mode; frozen sub-networks always stay in eval mode."""
-        super().train(mode)
-        for name in self.frozen:
-            getattr(self, name).eval()
-        return self
+            freeze_module(getattr(self, name))
 
     def upsample(self, lrs: torch.Tensor, times: torch.Tensor) -> Dict[str, torch.Tensor]:
         """Run M_S on every input and the configured streams between neighbours.

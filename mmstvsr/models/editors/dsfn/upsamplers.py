@@ -1,6 +1,6 @@
 """M_S and M_T of the Dual-Stream Fusion Network: any registered single-image SR network and any
 frame interpolation network behind one interface each."""
-import os.path as osp
+import copy
 from typing import Optional
 
 import torch
@@ -10,11 +10,17 @@ from mmengine.model import BaseModule
 
 from mmstvsr.models.archs import (YCBCR_INVERSES, crop_padding, pad_to_multiple, rgb_to_ycbcr,
                                   ycbcr_to_rgb)
-from mmstvsr.utils.checkpoint import network_state_dict
 
 
-class PretrainedBackbone(BaseModule):
-    """A registry-built ``backbone`` whose weights may come from a file read by ``init_weights``.
+class WrappedBackbone(BaseModule):
+    """A registry-built ``backbone`` behind M_S's or M_T's interface.
+
+    The wrapper has no weights of its own: its ``init_cfg`` is the backbone's (replacing any the
+    backbone config sets), so that networks whose constructor takes none (MMagic's ``EDSRNet``)
+    read their weights alike, e.g. ``init_cfg=dict(type='Pretrained', checkpoint=PATH,
+    prefix='generator.')`` for an MMagic model-zoo checkpoint, or
+    ``prefix='generator.spatial.backbone.'`` for M_S of a DSFN checkpoint (strict, see
+    :class:`~mmstvsr.utils.checkpoint.StrictPretrainedInit`).
 
     Args:
         backbone (dict): Config of the network, built from MMagic's ``MODELS`` registry.
@@ -23,47 +29,23 @@ class PretrainedBackbone(BaseModule):
         centre_pad (bool): Split that padding between both sides (the smaller half at the top /
             left), as the DSFN authors pad the inputs of their networks, instead of padding at
             the bottom right. Default: False.
-        pretrained (str, optional): Weights loaded (strictly) by :meth:`init_weights`: a plain
-            state dict of the backbone, or a Runner checkpoint (e.g. of an MMagic SR or
-            interpolation model) whose keys under ``pretrained_prefix`` are the backbone's.
-            Default: None.
-        pretrained_prefix (str): Prefix of the backbone in a Runner checkpoint.
-            Default: 'generator.'.
-        init_cfg (dict, optional): Initialisation config, applied before ``pretrained``.
+        init_cfg (dict, optional): Initialisation config of the backbone. Default: None.
     """
 
     def __init__(self,
                  backbone: dict,
                  size_divisor: int = 1,
                  centre_pad: bool = False,
-                 pretrained: Optional[str] = None,
-                 pretrained_prefix: str = 'generator.',
                  init_cfg: Optional[dict] = None):
-        super().__init__(init_cfg)
+        super().__init__()
         self.backbone = MODELS.build(backbone)
+        if init_cfg is not None:
+            if not isinstance(self.backbone, BaseModule):
+                raise TypeError(f'{type(self.backbone).__name__} is not an MMEngine BaseModule: '
+                                'it takes no init_cfg')
+            self.backbone.init_cfg = copy.deepcopy(init_cfg)
         self.size_divisor = int(size_divisor)
         self.centre_pad = centre_pad
-        self.pretrained = pretrained
-        self.pretrained_prefix = pretrained_prefix
-
-    def init_weights(self) -> None:
-        """Apply ``init_cfg`` (and the backbone's own), then load ``pretrained`` if given."""
-        super().init_weights()
-        if self.pretrained is None:
-            return
-        if not osp.isfile(self.pretrained):
-            raise FileNotFoundError(
-                f'{type(self).__name__}: weights of {type(self.backbone).__name__} not found at '
-                f'pretrained={self.pretrained!r}; give the path of a state dict or of a Runner '
-                'checkpoint, or pretrained=None to train from scratch')
-        state_dict = network_state_dict(self.pretrained, self.pretrained_prefix)
-        try:
-            self.backbone.load_state_dict(state_dict)
-        except RuntimeError as error:
-            raise RuntimeError(
-                f'{self.pretrained} does not hold {type(self.backbone).__name__} weights matching '
-                f'the config (in a Runner checkpoint, the network is read under '
-                f'pretrained_prefix={self.pretrained_prefix!r}): {error}') from error
 
     def _check_output(self, out: torch.Tensor, expected: tuple) -> torch.Tensor:
         if tuple(out.shape) != expected:
@@ -75,7 +57,7 @@ class PretrainedBackbone(BaseModule):
 
 
 @MODELS.register_module()
-class SpatialUpsampler(PretrainedBackbone):
+class SpatialUpsampler(WrappedBackbone):
     """M_S: ``(N, 3, h, w)`` LR images -> ``(N, 3, s*h, s*w)``, Eq. 1.
 
     Wraps any single-image SR network of the registry that maps ``(N, C, h, w)`` images in [0, 1]
@@ -90,7 +72,7 @@ class SpatialUpsampler(PretrainedBackbone):
         ycbcr_inverse (str): With ``colour='y'``, YCbCr -> RGB by the exact inverse
             (``'exact'``) or the DSFN authors' rounded coefficients (``'authors'``, up to 3e-6
             apart), see :func:`~mmstvsr.models.archs.ycbcr_to_rgb`. Default: 'exact'.
-        **kwargs: :class:`PretrainedBackbone` arguments (``size_divisor``, ``pretrained``...).
+        **kwargs: :class:`WrappedBackbone` arguments (``size_divisor``, ``init_cfg``...).
     """
 
     def __init__(self,
@@ -129,7 +111,7 @@ class SpatialUpsampler(PretrainedBackbone):
 
 
 @MODELS.register_module()
-class TemporalUpsampler(PretrainedBackbone):
+class TemporalUpsampler(WrappedBackbone):
     """M_T: two frames ``(N, 2, 3, H, W)`` -> the frame at time ``t`` between them, Eq. 2.
 
     Wraps any frame interpolation network of the registry that maps ``(N, 2, C, H, W)`` to
@@ -145,7 +127,7 @@ class TemporalUpsampler(PretrainedBackbone):
         time_arg (str, optional): Keyword through which the network takes ``t``
             (``'t'`` for :class:`SuperSloMoNet`); None for networks that only give the midpoint,
             which then refuse any other ``t``. Default: None.
-        **kwargs: :class:`PretrainedBackbone` arguments (``size_divisor``, ``pretrained``...).
+        **kwargs: :class:`WrappedBackbone` arguments (``size_divisor``, ``init_cfg``...).
     """
 
     def __init__(self, backbone: dict, time_arg: Optional[str] = None, **kwargs):

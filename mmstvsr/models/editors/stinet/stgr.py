@@ -56,6 +56,11 @@ def _levels(lr_feats: Optional[torch.Tensor],
     return [feats for feats in (hr_feats, lr_feats) if feats is not None]
 
 
+def _closeness(node_times: torch.Tensor) -> torch.Tensor:
+    """E_T = 1 - sigmoid(|t1 - t2|) of every pair of nodes with times ``(B, N)``: ``(B, N, N)``."""
+    return 1 - torch.sigmoid((node_times[:, :, None] - node_times[:, None, :]).abs())
+
+
 class GraphSAGELayer(nn.Module):
     """One GraphSAGE layer with the GCN aggregator, on dense batched graphs.
 
@@ -107,9 +112,8 @@ class GraphSAGELayer(nn.Module):
         return self.fc_neigh(neigh) + self.bias
 
 
-@MODELS.register_module()
-class STGR(nn.Module):
-    """Spatial-temporal global refinement (paper section 3.4, Figure 5).
+class BaseSTGR(nn.Module):
+    """Spatial-temporal global refinement (paper section 3.4, Figure 5): what both graphs share.
 
     The LR and HR features of the T output frames become 2T graph nodes by global average
     pooling: HR frames are nodes 0..T-1, LR frames nodes T..2T-1 (the authors' order). Four
@@ -117,23 +121,16 @@ class STGR(nn.Module):
     the last) turn node i into a vector g_i that modulates its own map: F' = F + 0.1 * F * g_i,
     g_i broadcast over pixels (the factor 0.1 is the authors').
 
-    Two graphs (section 3.4 vs the authors' code):
-
-    - ``mode='paper'`` (default; the paper's method): undirected, each edge in both directions:
-      every pair of frames inside the HR level and inside the LR level, and HR_i <-> LR_i. The edge
-      attributes weight the messages in every SAGE layer (see :meth:`edge_weight`).
-    - ``mode='official'``: the authors' directed edge list generalised to any T: HR_i -> HR_j and
-      LR_i -> LR_j for i < j, and HR_i -> LR_i (49 edges for T = 7). The authors compute the edge
-      attributes but never pass them to the SAGE layers, so they cannot change the output:
-      :meth:`forward` skips them (and ignores ``times`` and the ``use_e*`` switches), and
-      :meth:`edge_attributes` reproduces the authors' values.
+    The two variants differ in the graph and in how the edge attributes enter it:
+    :class:`STGR` (the paper's method) and :class:`OfficialSTGR` (the authors' released code).
+    A variant implements :meth:`same_level_adjacency`, :meth:`lr_to_hr_adjacency`,
+    :meth:`pixel_similarity`, :meth:`temporal_closeness` and :meth:`edge_weight`.
 
     Single level (Table 1 "STINet w/o HR" / "w/o LR": ST-GR "degraded to only work on LR features
     without LR-HR interaction"): either ``lr_feats`` or ``hr_feats`` may be None. The graph then
-    has the T nodes of the present level only, with that mode's same-level edges and no
-    counterpart edges; E_P compares maps of that level only (paper mode: at its own resolution,
-    so ``hr_down`` is not used; official mode: as with two levels). The missing level's output is
-    None. Below, L is the number of present levels (1 or 2) and N = L*T the number of nodes.
+    has the T nodes of the present level only, with the variant's same-level edges and no
+    counterpart edges. The missing level's output is None. Below, L is the number of present
+    levels (1 or 2) and N = L*T the number of nodes.
 
     Edge attributes E = (E_F, E_P, E_T) (section 3.4, :meth:`edge_attributes`): E_F the cosine of
     the pooled node features; E_P the pixel-level similarity, with HR maps brought to LR size by
@@ -143,57 +140,35 @@ class STGR(nn.Module):
     ``hr_down`` is the authors' ``h_down_gcn`` (``ConvBlock``: conv + LeakyReLU(0.1), Kaiming-normal
     weights, zero bias) generalised to the scale s with DBPN's projection geometry: kernel s + 4,
     stride s, padding 2, i.e. (6, 2, 2) for x2, (8, 4, 2) for x4, (12, 8, 2) for x8, which maps
-    ``s*h`` to ``h`` exactly. It exists in both modes, so that the parameter count is the authors'
+    ``s*h`` to ``h`` exactly. Both variants have it, so that the parameter count is the authors'
     (``SAG1..4`` + ``h_down_gcn``: 426,880 for ``mid_channels=64``).
-
-    Gradients: the authors build the attributes as a new tensor (``torch.tensor(sim)``), which
-    detaches them. ``detach_attributes=True`` (default) does the same: the edge weights carry no
-    gradient, so ``hr_down`` receives none and stays at its initialisation (with DDP this needs
-    ``find_unused_parameters=True``). ``detach_attributes=False`` back-propagates through the
-    weights into the features and ``hr_down``.
 
     Args:
         mid_channels (int): Channels of the LR / HR features and of the nodes. Default: 64.
         hidden_channels (int, optional): Channels of the three hidden SAGE outputs.
             Default: None (``4 * mid_channels``, 256 as the authors').
         scale (int): Spatial scale s between HR and LR features: 2, 4 or 8. Default: 4.
-        mode (str): ``'paper'`` or ``'official'`` (see above). Default: ``'paper'``.
-        use_ef (bool): Use E_F in the paper-mode edge weights (Table 4 "w/o E_F" when False).
-            Default: True.
-        use_ep (bool): Use E_P in the paper-mode edge weights (Table 4 "w/o E_P"). Default: True.
-        use_et (bool): Use E_T in the paper-mode edge weights (Table 4 "w/o E_T"). Default: True.
-        detach_attributes (bool): Compute the edge attributes without gradient, as the authors.
-            Default: True.
     """
 
-    modes = ('paper', 'official')
     modulation_weight = 0.1
 
-    def __init__(self,
-                 mid_channels: int = 64,
-                 hidden_channels: Optional[int] = None,
-                 scale: int = 4,
-                 mode: str = 'paper',
-                 use_ef: bool = True,
-                 use_ep: bool = True,
-                 use_et: bool = True,
-                 detach_attributes: bool = True):
+    def __init__(self, mid_channels: int = 64, hidden_channels: Optional[int] = None,
+                 scale: int = 4):
         super().__init__()
-        if mode not in self.modes:
-            raise ValueError(f'mode must be one of {self.modes}, got {mode!r}')
-        self.mode = mode
-        self.use_ef = use_ef
-        self.use_ep = use_ep
-        self.use_et = use_et
-        self.detach_attributes = detach_attributes
         hidden_channels = hidden_channels or 4 * mid_channels
-
         self.hr_down = ConvBlock(
             mid_channels, mid_channels, *projection_kernel(scale), act_type='lrelu')
-
         channels = (mid_channels, ) + (hidden_channels, ) * 3 + (mid_channels, )
         self.sage_layers = nn.ModuleList(
             GraphSAGELayer(c_in, c_out) for c_in, c_out in zip(channels[:-1], channels[1:]))
+
+    def same_level_adjacency(self, num_frames: int) -> torch.Tensor:
+        """Edges between the frames of one level: ``(T, T)``, 1 at ``[dst, src]``."""
+        raise NotImplementedError
+
+    def lr_to_hr_adjacency(self, num_frames: int) -> torch.Tensor:
+        """Edges LR_i -> HR_j: ``(T, T)``, 1 at ``[dst, src]`` (HR_i -> LR_i exists always)."""
+        raise NotImplementedError
 
     def adjacency(self, num_frames: int, num_levels: int = 2) -> torch.Tensor:
         """The graph's structure.
@@ -207,22 +182,12 @@ class STGR(nn.Module):
             Tensor: ``(L*T, L*T)``, 1 at ``[dst, src]`` for every directed edge src -> dst, over
             the nodes HR_0..HR_{T-1}, LR_0..LR_{T-1} (or the T nodes of the single level).
         """
-        counterpart = torch.eye(num_frames)
-        if self.mode == 'official':
-            same_level = torch.ones(num_frames, num_frames).tril(-1)  # i -> j for i < j
-        else:
-            same_level = torch.ones(num_frames, num_frames) - counterpart
-
-        def block(dst: int, src: int) -> torch.Tensor:
-            if dst == src:
-                return same_level
-            # HR_i -> LR_i (dst level 1, src level 0) always, LR_i -> HR_i in paper mode only.
-            if dst > src or self.mode == 'paper':
-                return counterpart
-            return torch.zeros(num_frames, num_frames)
-
-        return _block_matrix([[block(dst, src) for src in range(num_levels)]
-                              for dst in range(num_levels)])
+        same_level = self.same_level_adjacency(num_frames)
+        if num_levels == 1:
+            return same_level
+        hr_to_lr = torch.eye(num_frames)
+        return _block_matrix([[same_level, self.lr_to_hr_adjacency(num_frames)],
+                              [hr_to_lr, same_level]])
 
     @staticmethod
     def pool(lr_feats: Optional[torch.Tensor], hr_feats: Optional[torch.Tensor]) -> torch.Tensor:
@@ -238,7 +203,7 @@ class STGR(nn.Module):
         return torch.cat([feats.mean(dim=(3, 4)) for feats in _levels(lr_feats, hr_feats)], dim=1)
 
     def frame_similarity(self, nodes: torch.Tensor) -> torch.Tensor:
-        """E_F: cosine similarity of the pooled node features (both modes).
+        """E_F: cosine similarity of the pooled node features (both variants).
 
         Args:
             nodes (Tensor): Node features ``(B, N, C)``.
@@ -268,11 +233,6 @@ class STGR(nn.Module):
                          hr_feats: Optional[torch.Tensor]) -> torch.Tensor:
         """E_P: pixel-level similarity of the nodes' feature maps.
 
-        Paper mode: the mean over pixels of the pixel-wise cosine (over channels) of the two maps;
-        HR maps go through ``hr_down`` only when compared with an LR map (never with one level).
-        Official mode (the authors' values): every HR map goes through ``hr_down`` and E_P is the
-        cosine of the two whole maps flattened to ``C*h*w`` vectors.
-
         Args:
             lr_feats (Tensor, optional): LR features ``(B, T, C, h, w)``, or None.
             hr_feats (Tensor, optional): HR features ``(B, T, C, s*h, s*w)``, or None.
@@ -280,25 +240,10 @@ class STGR(nn.Module):
         Returns:
             Tensor: ``(B, N, N)``.
         """
-        if self.mode == 'official':
-            maps = torch.cat(self.downsampled_levels(lr_feats, hr_feats), dim=1).flatten(2)
-            return _cosine_matrix(maps, maps)
-        levels = _levels(lr_feats, hr_feats)
-        down = self.downsampled_levels(lr_feats, hr_feats) if len(levels) > 1 else levels
-        blocks = [[None] * len(levels) for _ in levels]
-        for i in range(len(levels)):
-            blocks[i][i] = _pixel_cosine_matrix(levels[i], levels[i])
-            for j in range(i + 1, len(levels)):
-                blocks[i][j] = _pixel_cosine_matrix(down[i], down[j])
-                blocks[j][i] = blocks[i][j].transpose(1, 2)
-        return _block_matrix(blocks)
+        raise NotImplementedError
 
     def temporal_closeness(self, times: torch.Tensor, num_levels: int = 2) -> torch.Tensor:
-        """E_T = 1 - sigmoid(|t1 - t2|).
-
-        Paper mode: t is the frame's time stamp, the same for HR_i and LR_i, whose E_T is then
-        0.5. Official mode (the authors' values): t is the node index 0..N-1, so HR_i and LR_i
-        are T apart.
+        """E_T = 1 - sigmoid(|t1 - t2|) of every pair of nodes.
 
         Args:
             times (Tensor): Frame time stamps ``(B, T)``.
@@ -307,13 +252,7 @@ class STGR(nn.Module):
         Returns:
             Tensor: ``(B, N, N)``.
         """
-        if self.mode == 'official':
-            node_times = torch.arange(
-                num_levels * times.size(1), dtype=times.dtype, device=times.device)
-            node_times = node_times.expand(times.size(0), -1)
-        else:
-            node_times = torch.cat([times] * num_levels, dim=1)
-        return 1 - torch.sigmoid((node_times[:, :, None] - node_times[:, None, :]).abs())
+        raise NotImplementedError
 
     def edge_attributes(self, lr_feats: Optional[torch.Tensor], hr_feats: Optional[torch.Tensor],
                         times: torch.Tensor) -> torch.Tensor:
@@ -336,32 +275,18 @@ class STGR(nn.Module):
         ], dim=1)
 
     def edge_weight(self, lr_feats: Optional[torch.Tensor], hr_feats: Optional[torch.Tensor],
-                    times: torch.Tensor) -> Optional[torch.Tensor]:
-        """Paper-mode edge weights: the mean of the enabled edge attributes.
-
-        The paper does not say how the triplet becomes one weight; the mean keeps its reading
-        that nodes "either visually similar or temporally close" exchange more (a product would
-        need both). Disabling an attribute (``use_e*=False``) removes it from the mean; with all
-        three disabled the graph is unweighted.
+                    times: Union[torch.Tensor, Sequence[float]]) -> Optional[torch.Tensor]:
+        """The weights of the messages in every SAGE layer.
 
         Args:
             lr_feats (Tensor, optional): LR features ``(B, T, C, h, w)``, or None.
             hr_feats (Tensor, optional): HR features ``(B, T, C, s*h, s*w)``, or None.
-            times (Tensor): Frame time stamps ``(B, T)``.
+            times (Tensor | Sequence[float]): Frame time stamps, ``(T,)`` or ``(B, T)``.
 
         Returns:
-            Tensor or None: ``(B, N, N)`` at ``[dst, src]``, or None when no attribute is used.
+            Tensor or None: ``(B, N, N)`` at ``[dst, src]``, or None for an unweighted graph.
         """
-        with torch.set_grad_enabled(torch.is_grad_enabled() and not self.detach_attributes):
-            attributes = []
-            if self.use_ef:
-                attributes.append(self.frame_similarity(self.pool(lr_feats, hr_feats)))
-            if self.use_ep:
-                attributes.append(self.pixel_similarity(lr_feats, hr_feats))
-            if self.use_et:
-                attributes.append(
-                    self.temporal_closeness(times, len(_levels(lr_feats, hr_feats))))
-            return torch.stack(attributes).mean(dim=0) if attributes else None
+        raise NotImplementedError
 
     def forward(self, lr_feats: Optional[torch.Tensor], hr_feats: Optional[torch.Tensor],
                 times: Union[torch.Tensor, Sequence[float]]
@@ -374,7 +299,7 @@ class STGR(nn.Module):
             hr_feats (Tensor, optional): HR features ``(B, T, C, s*h, s*w)``, or None to refine
                 the LR features alone ("STINet w/o HR").
             times (Tensor | Sequence[float]): Time stamps of the T frames, ``(T,)`` or ``(B, T)``,
-                in input-frame units (e.g. 0, 0.5, 1, ... for x2 in time). Unused in official mode.
+                in input-frame units (e.g. 0, 0.5, 1, ... for x2 in time).
 
         Returns:
             tuple[Tensor | None, Tensor | None]: Refined LR features ``(B, T, C, h, w)`` and HR
@@ -384,23 +309,172 @@ class STGR(nn.Module):
             ValueError: If both ``lr_feats`` and ``hr_feats`` are None.
         """
         levels = _levels(lr_feats, hr_feats)
-        b, t = levels[0].shape[:2]
+        num_frames = levels[0].size(1)
         nodes = self.pool(lr_feats, hr_feats)
-        adjacency = self.adjacency(t, len(levels)).to(nodes)
-        edge_weight = None
-        if self.mode == 'paper':
-            times = torch.as_tensor(times, dtype=nodes.dtype, device=nodes.device).expand(b, t)
-            edge_weight = self.edge_weight(lr_feats, hr_feats, times)
+        adjacency = self.adjacency(num_frames, len(levels)).to(nodes)
+        edge_weight = self.edge_weight(lr_feats, hr_feats, times)
 
-        g = self.sage_layers[0](nodes, adjacency, edge_weight)
+        modulation = self.sage_layers[0](nodes, adjacency, edge_weight)
         for layer in self.sage_layers[1:]:
-            g = layer(F.relu(g), adjacency, edge_weight)
+            modulation = layer(F.relu(modulation), adjacency, edge_weight)
 
-        g = iter(g[..., None, None].split(t, dim=1))  # one (B, T, C, 1, 1) per level, HR first
-        hr_out = None if hr_feats is None else self._modulate(hr_feats, next(g))
-        lr_out = None if lr_feats is None else self._modulate(lr_feats, next(g))
+        # one (B, T, C, 1, 1) per level, HR first
+        modulation = iter(modulation[..., None, None].split(num_frames, dim=1))
+        hr_out = None if hr_feats is None else self._modulate(hr_feats, next(modulation))
+        lr_out = None if lr_feats is None else self._modulate(lr_feats, next(modulation))
         return lr_out, hr_out
 
-    def _modulate(self, feats: torch.Tensor, g: torch.Tensor) -> torch.Tensor:
+    def _modulate(self, feats: torch.Tensor, modulation: torch.Tensor) -> torch.Tensor:
         """F' = F + 0.1 * F * g, g ``(B, T, C, 1, 1)`` broadcast over pixels."""
-        return feats + self.modulation_weight * feats * g
+        return feats + self.modulation_weight * feats * modulation
+
+
+@MODELS.register_module()
+class STGR(BaseSTGR):
+    """ST-GR as the paper describes it (section 3.4): an undirected graph weighted by E.
+
+    Every edge exists in both directions: every pair of frames inside the HR level and inside the
+    LR level, and HR_i <-> LR_i. The edge attributes weight the messages in every SAGE layer
+    (:meth:`edge_weight`). With a single level, E_P compares maps of that level at its own
+    resolution (``hr_down`` is not used).
+
+    Gradients: the authors build the attributes as a new tensor (``torch.tensor(sim)``), which
+    detaches them. ``detach_attributes=True`` (default) does the same: the edge weights carry no
+    gradient, so ``hr_down`` receives none and stays at its initialisation (with DDP this needs
+    ``find_unused_parameters=True``). ``detach_attributes=False`` back-propagates through the
+    weights into the features and ``hr_down``.
+
+    Args:
+        mid_channels (int): Channels of the LR / HR features and of the nodes. Default: 64.
+        hidden_channels (int, optional): Channels of the three hidden SAGE outputs.
+            Default: None (``4 * mid_channels``).
+        scale (int): Spatial scale s between HR and LR features: 2, 4 or 8. Default: 4.
+        use_frame_similarity (bool): Use E_F in the edge weights (Table 4 "w/o E_F" when
+            False). Default: True.
+        use_pixel_similarity (bool): Use E_P in the edge weights (Table 4 "w/o E_P").
+            Default: True.
+        use_temporal_closeness (bool): Use E_T in the edge weights (Table 4 "w/o E_T").
+            Default: True.
+        detach_attributes (bool): Compute the edge attributes without gradient, as the authors.
+            Default: True.
+    """
+
+    def __init__(self,
+                 mid_channels: int = 64,
+                 hidden_channels: Optional[int] = None,
+                 scale: int = 4,
+                 use_frame_similarity: bool = True,
+                 use_pixel_similarity: bool = True,
+                 use_temporal_closeness: bool = True,
+                 detach_attributes: bool = True):
+        super().__init__(mid_channels, hidden_channels, scale)
+        self.use_frame_similarity = use_frame_similarity
+        self.use_pixel_similarity = use_pixel_similarity
+        self.use_temporal_closeness = use_temporal_closeness
+        self.detach_attributes = detach_attributes
+
+    def same_level_adjacency(self, num_frames: int) -> torch.Tensor:
+        """Every pair of distinct frames, both directions."""
+        return torch.ones(num_frames, num_frames) - torch.eye(num_frames)
+
+    def lr_to_hr_adjacency(self, num_frames: int) -> torch.Tensor:
+        """LR_i -> HR_i: with HR_i -> LR_i, the counterpart edge in both directions."""
+        return torch.eye(num_frames)
+
+    def pixel_similarity(self, lr_feats: Optional[torch.Tensor],
+                         hr_feats: Optional[torch.Tensor]) -> torch.Tensor:
+        """E_P: the mean over pixels of the pixel-wise cosine (over channels) of the two maps.
+
+        HR maps go through ``hr_down`` only when compared with an LR map (never with one level).
+        Shapes as :meth:`BaseSTGR.pixel_similarity`.
+        """
+        levels = _levels(lr_feats, hr_feats)
+        down = self.downsampled_levels(lr_feats, hr_feats) if len(levels) > 1 else levels
+        blocks = [[None] * len(levels) for _ in levels]
+        for i in range(len(levels)):
+            blocks[i][i] = _pixel_cosine_matrix(levels[i], levels[i])
+            for j in range(i + 1, len(levels)):
+                blocks[i][j] = _pixel_cosine_matrix(down[i], down[j])
+                blocks[j][i] = blocks[i][j].transpose(1, 2)
+        return _block_matrix(blocks)
+
+    def temporal_closeness(self, times: torch.Tensor, num_levels: int = 2) -> torch.Tensor:
+        """E_T with t the frame's time stamp, the same for HR_i and LR_i (whose E_T is 0.5).
+
+        Shapes as :meth:`BaseSTGR.temporal_closeness`.
+        """
+        return _closeness(torch.cat([times] * num_levels, dim=1))
+
+    def edge_weight(self, lr_feats: Optional[torch.Tensor], hr_feats: Optional[torch.Tensor],
+                    times: Union[torch.Tensor, Sequence[float]]) -> Optional[torch.Tensor]:
+        """The mean of the used edge attributes.
+
+        The paper does not say how the triplet becomes one weight; the mean keeps its reading
+        that nodes "either visually similar or temporally close" exchange more (a product would
+        need both). Leaving out an attribute (``use_*=False``) removes it from the mean; with all
+        three left out the graph is unweighted (None). Shapes as :meth:`BaseSTGR.edge_weight`.
+        """
+        levels = _levels(lr_feats, hr_feats)
+        times = torch.as_tensor(times, dtype=levels[0].dtype,
+                                device=levels[0].device).expand(levels[0].shape[:2])
+        with torch.set_grad_enabled(torch.is_grad_enabled() and not self.detach_attributes):
+            attributes = []
+            if self.use_frame_similarity:
+                attributes.append(self.frame_similarity(self.pool(lr_feats, hr_feats)))
+            if self.use_pixel_similarity:
+                attributes.append(self.pixel_similarity(lr_feats, hr_feats))
+            if self.use_temporal_closeness:
+                attributes.append(self.temporal_closeness(times, len(levels)))
+            return torch.stack(attributes).mean(dim=0) if attributes else None
+
+
+@MODELS.register_module()
+class OfficialSTGR(BaseSTGR):
+    """ST-GR as the authors' released code computes it: a directed, unweighted graph.
+
+    The authors' directed edge list generalised to any T: HR_i -> HR_j and LR_i -> LR_j for
+    i < j, and HR_i -> LR_i (49 edges for T = 7). The authors compute the edge attributes but
+    never pass them to the SAGE layers, so they cannot change the output: :meth:`forward` skips
+    them and ignores ``times``, and :meth:`edge_attributes` reproduces the authors' values
+    (E_P of every HR map through ``hr_down``, E_T of node indices). ``hr_down`` therefore gets no
+    gradient (with DDP this needs ``find_unused_parameters=True``).
+
+    Args:
+        mid_channels (int): Channels of the LR / HR features and of the nodes. Default: 64.
+        hidden_channels (int, optional): Channels of the three hidden SAGE outputs.
+            Default: None (``4 * mid_channels``, 256 as the authors').
+        scale (int): Spatial scale s between HR and LR features: 2, 4 or 8. Default: 4.
+    """
+
+    def same_level_adjacency(self, num_frames: int) -> torch.Tensor:
+        """Frame i -> frame j for i < j."""
+        return torch.ones(num_frames, num_frames).tril(-1)
+
+    def lr_to_hr_adjacency(self, num_frames: int) -> torch.Tensor:
+        """None: the counterpart edge goes HR_i -> LR_i only."""
+        return torch.zeros(num_frames, num_frames)
+
+    def pixel_similarity(self, lr_feats: Optional[torch.Tensor],
+                         hr_feats: Optional[torch.Tensor]) -> torch.Tensor:
+        """E_P as the authors compute it: every HR map goes through ``hr_down``, and E_P is the
+        cosine of the two whole maps flattened to ``C*h*w`` vectors.
+
+        Shapes as :meth:`BaseSTGR.pixel_similarity`.
+        """
+        maps = torch.cat(self.downsampled_levels(lr_feats, hr_feats), dim=1).flatten(2)
+        return _cosine_matrix(maps, maps)
+
+    def temporal_closeness(self, times: torch.Tensor, num_levels: int = 2) -> torch.Tensor:
+        """E_T as the authors compute it: t is the node index 0..N-1, so HR_i and LR_i are T
+        apart (of ``times`` only the shape, dtype and device count).
+
+        Shapes as :meth:`BaseSTGR.temporal_closeness`.
+        """
+        node_times = torch.arange(
+            num_levels * times.size(1), dtype=times.dtype, device=times.device)
+        return _closeness(node_times.expand(times.size(0), -1))
+
+    def edge_weight(self, lr_feats: Optional[torch.Tensor], hr_feats: Optional[torch.Tensor],
+                    times: Union[torch.Tensor, Sequence[float]]) -> None:
+        """None: the authors' SAGE layers are unweighted."""
+        return None

@@ -12,8 +12,6 @@ from mmstvsr.models.archs.projection_blocks import ConvBlock, ResBlock, projecti
 from mmstvsr.utils.flow import batch_neighbour_flows
 from mmstvsr.utils.temporal import interleave, output_timestamps
 from .stfi import STFI, adapt_flows
-from .stgr import STGR
-from .stlr import STLR
 
 
 class STINetReconstruction(nn.Module):
@@ -88,9 +86,16 @@ class STINetNet(BaseModule):
         num_stlr (int): ST-LR modules (0: "w/o ST-LR"). Default: 1 (the authors' code).
         share_stlr (bool): Apply one ST-LR module ``num_stlr`` times instead of a stack of
             separate ones. Default: False.
-        stlr (dict): Extra ST-LR arguments (``use_inet``, ``offsets``, ``deform_groups``).
-        stgr (dict | None): Extra ST-GR arguments (``mode``, ``use_ef``, ``use_ep``,
-            ``use_et``); None removes ST-GR ("w/o ST-GR"). Default: ``dict()``.
+        stlr (dict): Config of the ST-LR variant and its extra arguments (``deform_groups``):
+            ``type`` :class:`~.stlr.STLR` (default; the paper's, with Inet),
+            ``'STLRWithoutInet'``, ``'LROffsetsSTLR'`` (needed without HR) or
+            ``'HROffsetsSTLR'`` (needed without LR). Channels, scale and branches are filled in.
+            Default: ``dict()``.
+        stgr (dict | None): Config of the ST-GR variant and its extra arguments: ``type``
+            :class:`~.stgr.STGR` (default; the paper's, with ``use_frame_similarity``,
+            ``use_pixel_similarity``, ``use_temporal_closeness``) or ``'OfficialSTGR'`` (the
+            authors' code); channels and scale are filled in. None removes ST-GR
+            ("w/o ST-GR"). Default: ``dict()``.
         bdconvlstm (dict | None): Arguments of a :class:`~mmstvsr.models.archs.BDConvLSTM`
             (``deform_groups``) refining each branch's sequence after ST-GR; with ``stgr=None``
             this is Table 4's "ST-GR -> BDCL". Default: None.
@@ -135,13 +140,15 @@ class STINetNet(BaseModule):
         self.hr_rgb_head = ConvBlock(c, 3, 3, 1, 1, act_type=None) if use_hr else None
 
         def build_stlr():
-            return STLR(c, scale, use_lr=use_lr, use_hr=use_hr, **stlr)
+            return MODELS.build(stlr, default_args=dict(
+                type='STLR', mid_channels=c, scale=scale, use_lr=use_lr, use_hr=use_hr))
 
         if share_stlr and num_stlr > 0:
             self.stlr = nn.ModuleList([build_stlr()] * num_stlr)
         else:
             self.stlr = nn.ModuleList([build_stlr() for _ in range(num_stlr)])
-        self.stgr = None if stgr is None else STGR(c, scale=scale, **stgr)
+        self.stgr = None if stgr is None else MODELS.build(
+            stgr, default_args=dict(type='STGR', mid_channels=c, scale=scale))
         self.bdconvlstm = None if bdconvlstm is None else nn.ModuleDict(
             {branch: BDConvLSTM(c, **bdconvlstm)
              for branch, used in (('lr', use_lr), ('hr', use_hr)) if used})

@@ -1,4 +1,7 @@
-"""Command line and config handling shared by ``tools/train.py`` and ``tools/test.py``."""
+"""Command line and config handling shared by ``tools/train.py`` and ``tools/test.py``.
+
+They import it as ``_launch`` (their folder is first on ``sys.path``).
+"""
 import argparse
 import os
 import os.path as osp
