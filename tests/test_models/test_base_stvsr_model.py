@@ -10,7 +10,8 @@ import mmstvsr  # noqa: F401
 
 @MODELS.register_module(force=True)
 class _DivisibleNearestNet(nn.Module):
-    """Test generator: needs sizes divisible by 8; nearest x2 upsampling, mean at t'."""
+    """Test generator: needs sizes divisible by 8; nearest x2 upsampling, mean at t', plus the
+    mean of that gap's ``flow_fwd`` when given (so that a wrongly sliced flow shows)."""
 
     size_divisor = 8
 
@@ -25,7 +26,8 @@ class _DivisibleNearestNet(nn.Module):
         for i in range(lrs.size(1)):
             out.append(hr[:, i])
             if i < lrs.size(1) - 1:
-                out.extend((1 - t) * hr[:, i] + t * hr[:, i + 1] for t in times.tolist())
+                mark = 0 if flow_fwd is None else flow_fwd[:, i].mean().item()
+                out.extend((1 - t) * hr[:, i] + t * hr[:, i + 1] + mark for t in times.tolist())
         return torch.stack(out, 1)
 
 
@@ -78,19 +80,26 @@ def test_sliding_windows_equal_whole_clip():
     model = _model(dict(type='BicubicAverageNet', scale=2), scale=2,
                    test_cfg=dict(window=4, stride=3))
     lrs = torch.rand(1, 11, 3, 8, 8)
-    whole = model(lrs)
+    whole = model.forward_tensor(lrs)
     windowed = model.forward_windows(lrs)
     assert windowed.shape == whole.shape == (1, 21, 3, 16, 16)
     assert torch.allclose(windowed, whole, atol=1e-6)
 
 
-def test_sliding_windows_slice_extra_inputs():
+@pytest.mark.parametrize('window,stride', [(3, 1), (3, 2), (4, 3)])
+def test_sliding_windows_slice_extra_inputs(window, stride):
+    """Each gap's flow reaches the window that makes that gap's frames: with a different flow per
+    gap, the windowed frames equal the whole clip's (a wrong offset of the right length fails)."""
     model = _model(dict(type='_DivisibleNearestNet'), scale=2, extra_inputs=('flow_fwd', ),
-                   test_cfg=dict(window=3, stride=1))
+                   test_cfg=dict(window=window, stride=stride))
     lrs = torch.rand(1, 6, 3, 8, 8)
     samples = DataSample()
-    samples.set_tensor_data(dict(flow_fwd=torch.zeros(1, 5, 2, 8, 8)))
-    assert model.forward_windows(lrs, samples).shape == (1, 11, 3, 16, 16)
+    gaps = torch.arange(1., 6.).view(1, 5, 1, 1, 1)  # gap i: flow i + 1 everywhere
+    samples.set_tensor_data(dict(flow_fwd=gaps.expand(1, 5, 2, 8, 8).clone()))
+    windowed = model.forward_windows(lrs, samples)
+    whole = model.forward_tensor(lrs, samples)
+    assert windowed.shape == whole.shape == (1, 11, 3, 16, 16)
+    torch.testing.assert_close(windowed, whole)
 
 
 def test_loss_mode():

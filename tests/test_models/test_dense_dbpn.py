@@ -263,3 +263,17 @@ def test_loads_mmengine_checkpoint_of_single_image_sr_pretraining(tmp_path):
     net.init_weights()
     x = torch.rand(1, 3, 6, 6)
     torch.testing.assert_close(net.conv_rgb(net(x)), trained(x))
+
+
+def test_readme_tiny_dbpn_parameter_count():
+    """README "The default model": "tiny dense DBPN (153,390 parameters, STINet's S-SR
+    initialiser at 16 channels and 2 stages)", the base config the default model and the tiny
+    STINet share."""
+    import os.path as osp
+
+    from mmengine.config import Config
+    root = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+    tiny = Config.fromfile(osp.join(root, 'configs', '_base_', 'models', 'stinet_tiny_s_sr.py'))
+    assert (tiny.tiny_dbpn.base_channels, tiny.tiny_dbpn.num_stages) == (16, 2)
+    net = MODELS.build(tiny.tiny_dbpn)
+    assert sum(p.numel() for p in net.parameters()) == 153_390

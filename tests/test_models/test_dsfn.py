@@ -366,8 +366,10 @@ def test_every_config_builds_and_runs_forward_and_backward(path):
     assert torch.isfinite(total)
     trained = [n for n, p in model.generator.named_parameters() if p.grad is not None]
     assert trained
-    frozen = cfg.model.generator.get('frozen', ())
-    assert not any(n.startswith(tuple(frozen)) for n in trained) if frozen else True
+    frozen = tuple(cfg.model.generator.get('frozen', ()))
+    frozen_params = [n for n, _ in model.generator.named_parameters() if n.startswith(frozen)]
+    assert len(frozen_params) > 0 if frozen else not frozen_params  # names of real parts
+    assert not set(frozen_params) & set(trained)  # a frozen part gets no gradient
     with torch.no_grad():
         assert model(lrs, samples).shape == (1, 3, 3, 16 * scale, 16 * scale)
 
@@ -435,3 +437,18 @@ def test_three_training_stages_run_and_stage_2_keeps_ms_and_mt(tmp_path):
         assert any(not torch.equal(after[k], final[k]) for k in after)
     before, after = (part(s, 'generator.fusion.') for s in ('dsfn-stage1', 'dsfn-stage2'))
     assert any(not torch.equal(before[k], after[k]) for k in before)
+
+
+def test_readme_parameter_counts():
+    """README "Dual-Stream Fusion Network": "The default model has 60,369,362 parameters:
+    ESPCN-Y 58,212, Super SloMo 39,610,473, fusion 19,793,538 and refinement 907,139"."""
+    cfg = Config.fromfile(
+        osp.join(ROOT, 'configs', 'dsfn', 'dsfn_espcn-superslomo_x2_1xb24-50e_vimeo-triplet.py'))
+    net = MODELS.build(cfg.model).generator
+
+    def count(module):
+        return sum(p.numel() for p in module.parameters())
+
+    assert count(net) == 60_369_362
+    assert [count(net.spatial), count(net.temporal), count(net.fusion),
+            count(net.refinement)] == [58_212, 39_610_473, 19_793_538, 907_139]

@@ -147,13 +147,17 @@ def _farneback(lrs):
 
 
 def test_flow_refinement_adds_the_unet_output():
+    """Eq. 14, ``F^ = F + Net_flow(cat(F, I_a, I_b))``, with a non-zero flow: dropping ``F +``
+    or feeding another flow to the U-Net fails."""
     torch.manual_seed(0)
     net = _tiny_net()
-    flow, a, b = torch.zeros(2, 2, 16, 16), torch.rand(2, 3, 16, 16), torch.rand(2, 3, 16, 16)
+    flow = torch.randn(2, 2, 16, 16) * 0.5
+    a, b = torch.rand(2, 3, 16, 16), torch.rand(2, 3, 16, 16)
     refined = net.flow_refinement(flow, a, b)
-    expected = net.flow_refinement.unet(torch.cat([flow, a, b], 1))
-    torch.testing.assert_close(refined, expected)
-    assert ((refined > 0) & (refined < 1)).all()  # the authors' sigmoid output
+    correction = net.flow_refinement.unet(torch.cat([flow, a, b], 1))
+    assert ((correction > 0) & (correction < 1)).all()  # the authors' sigmoid output
+    torch.testing.assert_close(refined, flow + correction)
+    assert (refined - correction).abs().mean() > 0.1  # the flow itself is in the sum
 
 
 def test_unet_levels_and_sizes():
@@ -286,10 +290,12 @@ def test_fine_tunes_load_the_star_checkpoint():
         assert cfg.train_cfg.max_epochs == 20
 
 
-def test_tiny_starnet_learns():
+def test_tiny_starnet_learns(real_batch):
+    """A few Adamax steps on a real clip (two inputs, the true midpoint as target) lower the
+    loss."""
     torch.manual_seed(0)
     model = MODELS.build(TINY)
-    lrs, samples = _batch()
+    lrs, samples = real_batch(t=2, size=16)
     optim = torch.optim.Adamax(model.parameters(), lr=1e-3)
     losses = []
     for _ in range(6):

@@ -75,6 +75,46 @@ def test_every_variant_runs_forward_and_backward(path):
     assert out.shape == samples.gt_img.shape
 
 
+MAIN = osp.join(ROOT, 'configs', 'stinet', 'stinet_x4_2xb15-500k_vimeo-septuplet.py')
+
+
+def _same_weights(model, reference):
+    """Whether ``model`` has exactly the parameters of ``reference`` (names and shapes)."""
+    mine, theirs = model.state_dict(), reference.state_dict()
+    return mine.keys() == theirs.keys() and all(mine[k].shape == theirs[k].shape for k in mine)
+
+
+def test_every_ablation_changes_the_model():
+    """Each variant with the main model's weights (loaded into it) gives other frames or other
+    losses on the same batch, or ties its weights otherwise: a switch that reaches nothing fails.
+    Variants with other weights differ by construction and are not compared."""
+    torch.manual_seed(0)
+    main = MODELS.build(_tiny_variant(MAIN))
+    lrs, samples = _batch(main, t=3, size=8)
+    with torch.no_grad():
+        reference_out = main(lrs, samples)
+        reference_losses = main(lrs, samples, mode='loss')
+    compared = []
+    for path in CONFIGS:
+        if path == MAIN or 'tiny' in osp.basename(path):
+            continue
+        variant = MODELS.build(_tiny_variant(path))
+        if not _same_weights(variant, main) or variant.times != main.times:
+            continue
+        variant.load_state_dict(main.state_dict())
+        torch.manual_seed(1)
+        with torch.no_grad():
+            out = variant(lrs, samples)
+            losses = variant(lrs, samples, mode='loss')
+        frames_differ = not torch.allclose(out, reference_out)
+        losses_differ = losses.keys() != reference_losses.keys() or any(
+            not torch.allclose(losses[k], reference_losses[k]) for k in losses)
+        tying_differs = _count(variant) != _count(main)  # e.g. ST-FI blocks no longer shared
+        assert frames_differ or losses_differ or tying_differs, osp.basename(path)
+        compared.append(osp.basename(path))
+    assert len(compared) >= 8, compared  # official, the three E_* and five MCL variants...
+
+
 def test_losses_of_eq4_are_all_there():
     model = MODELS.build(TINY)
     lrs, samples = _batch(model)
@@ -83,20 +123,35 @@ def test_losses_of_eq4_are_all_there():
 
 
 def test_intermediate_positions_per_call_and_sliding_windows():
+    """Windows [0, 4) and [1, 5) of 5 inputs (test_cfg window 4, stride 3): outputs 0-6 come
+    from the first window, 7-8 from the last two of the second, each with its own gaps' flows
+    (a different flow per gap, so that a wrong offset shows)."""
+    torch.manual_seed(0)
     model = MODELS.build(TINY).eval()
     lrs = torch.rand(1, 5, 3, 8, 8)
+    flows = {k: torch.randn(1, 4, 2, 8, 8) for k in ('flow_fwd', 'flow_bwd')}
+
+    def samples(start, stop):
+        data = DataSample()
+        data.set_tensor_data({k: v[:, start:stop - 1] for k, v in flows.items()})
+        return data
+
     with torch.no_grad():
         assert model(lrs, times=[0.25, 0.5, 0.75]).shape == (1, 17, 3, 32, 32)
-        whole = model(lrs)
-        windowed = model.forward_windows(lrs)  # test_cfg window 4, stride 3
-    assert whole.shape == windowed.shape == (1, 9, 3, 32, 32)
+        windowed = model.forward_windows(lrs, samples(0, 5))
+        first = model.forward_tensor(lrs[:, 0:4], samples(0, 4))
+        second = model.forward_tensor(lrs[:, 1:5], samples(1, 5))
+    assert windowed.shape == (1, 9, 3, 32, 32)
+    torch.testing.assert_close(windowed[:, :7], first)
+    torch.testing.assert_close(windowed[:, 7:], second[:, 5:])
 
 
-def test_tiny_stinet_learns():
-    """A few Adam steps on one real-sized batch lower the loss (the whole graph is trainable)."""
+def test_tiny_stinet_learns(real_batch):
+    """A few Adam steps on a real clip (two inputs, the true midpoint as target) lower the loss
+    (the whole graph is trainable)."""
     torch.manual_seed(0)
     model = MODELS.build(TINY)
-    lrs, samples = _batch(model, t=2, size=8)
+    lrs, samples = real_batch(t=2, size=8)
     optim = torch.optim.Adam(model.parameters(), lr=1e-3)
     first = None
     for _ in range(8):

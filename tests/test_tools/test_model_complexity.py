@@ -124,3 +124,12 @@ def test_modulated_deformable_conv_handle(pack):
     with torch.no_grad():
         assert analyzer.total() == offset_conv + dense + sampling
     assert set(analyzer.unsupported_ops()) == {'aten::sigmoid'}  # the mask, element-wise
+
+
+@pytest.mark.parametrize('config,params,gflops', [(BASELINE, 0, 0.321), (TINY, 21_456, 1.159)])
+def test_readme_size_and_cost_table(tmp_path, config, params, gflops):
+    """README "Size and cost": parameters and GFLOPs per output frame at the default input (the
+    Vid4 window, 4 LR frames of 144x180)."""
+    result = _complexity(tmp_path, config)
+    assert result['params']['total'] == params
+    assert result['flops']['flops_per_output_frame'] / 1e9 == pytest.approx(gflops, abs=5e-4)
