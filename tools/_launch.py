@@ -5,12 +5,15 @@ They import it as ``_launch`` (their folder is first on ``sys.path``).
 import argparse
 import os
 import os.path as osp
+import warnings
 from typing import Optional
 
-import torch
-import torch.distributed as dist
+# light; torch, MMEngine's Runner and mmagic are imported after parsing: --help is fast
 from mmengine.config import Config, DictAction
-from mmengine.logging import print_log
+
+# transformers and diffusers, imported by mmagic, call a torch API deprecated since torch 2.2
+warnings.filterwarnings('ignore', r'`torch\.utils\._pytree\._register_pytree_node` is deprecated',
+                        FutureWarning)
 
 
 def parse_launch_args(parser: argparse.ArgumentParser,
@@ -62,6 +65,10 @@ def load_run_config(config: str,
     Returns:
         Config: The ready config.
     """
+    import torch
+    import torch.distributed as dist
+    from mmengine.logging import print_log
+
     if not osp.isfile(config):
         raise FileNotFoundError(f'config file not found: {config}')
     cfg = Config.fromfile(config)

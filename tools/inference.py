@@ -1,24 +1,30 @@
 """Space-time super-resolve a video: N frames in, (N - 1) * f + 1 frames out, s times larger.
 
-INPUT is a video file (mp4, avi, mkv, mov...; read with OpenCV, audio ignored) or a folder of
-PNG/JPEG frames (natural order); OUTPUT a video file (.mp4, .avi, .mkv, .mov) or a folder of PNG
-frames (00000000.png, ...). Frames are streamed in the model's test windows, so memory does not
+INPUT is a video file (mp4, avi, mkv, mov...; read with OpenCV) or a folder of PNG/JPEG frames
+(natural order); OUTPUT a video file (.mp4, .mkv, .mov: H.264 through PyAV, with the input's
+audio when the whole input is processed at its own frame rate; .avi: Motion JPEG) or a folder of
+PNG frames (00000000.png, ...). Frames are streamed in the model's test windows, so memory does not
 grow with the length; --tile splits large frames into blended tiles. Without --config and
 --checkpoint the default model is used (a tiny DBPN trained on the bundled clips, then flow
 interpolation: mmstvsr/apis/default_model.py).
 
 Examples:
-    .venv/bin/python tools/inference.py in.mp4 out.mp4
+    .venv/bin/python tools/inference.py in.mp4 out.mp4 --compare
     .venv/bin/python tools/inference.py frames/ out_frames/ --time-factor 4 --tile 128 --device cuda
     .venv/bin/python tools/inference.py in.mp4 out.avi \
         --config configs/baselines/bicubic-flow_x4_vimeo-septuplet.py
 """
 import argparse
+import logging
 import os.path as osp
 import sys
+import warnings
 
-from mmstvsr.apis import InferenceError, STVSRInferencer, resolve_model
-from mmstvsr.apis.video_io import partial_folder
+# transformers and diffusers, imported by mmagic, call a torch API deprecated since torch 2.2
+warnings.filterwarnings('ignore', r'`torch\.utils\._pytree\._register_pytree_node` is deprecated',
+                        FutureWarning)
+#: ``--codec`` choices (mmstvsr.apis.video_io.CODECS, not imported before parsing: --help is fast)
+CODECS = ('h264', 'mp4v', 'mjpeg')
 
 
 def parse_args(argv=None):
@@ -67,12 +73,58 @@ def parse_args(argv=None):
         action='store_true',
         help='continue an interrupted run into a frame-folder OUTPUT, keeping its frames')
     parser.add_argument(
+        '--codec',
+        choices=CODECS,
+        help='codec of a video OUTPUT: h264 (PyAV/libx264, plays in browsers, keeps the audio; '
+        'default, except mjpeg for .avi), mp4v (OpenCV, MPEG-4 Part 2) or mjpeg (OpenCV); '
+        'without PyAV/libx264, h264 falls back to mp4v with a notice')
+    parser.add_argument(
+        '--crf',
+        type=int,
+        default=18,
+        help='H.264 quality, 0-51: lower is better and larger (default: 18, visually lossless)')
+    parser.add_argument(
+        '--compare',
+        action='store_true',
+        help='also write the first 10 s side by side (input upscaled bicubically | output) to '
+        'OUTPUT_compare.mp4')
+    parser.add_argument(
+        '--verbose', action='store_true', help="show MMEngine's log lines (model loading...)")
+    parser.add_argument(
         '--debug', action='store_true', help='show the traceback of an error, not just its line')
     return parser.parse_args(argv)
 
 
+def summary(result: dict) -> str:
+    """The lines printed after a run: what was written, frames, size, frame rate, time."""
+    width, height = result['size']
+    size = result['bytes'] / 1e6
+    written = f"{result['codec']}" + (' with audio' if result['audio'] else '')
+    lines = [f"{result['num_inputs']} frames -> {result['num_outputs']} frames of "
+             f"{width}x{height} at {result['fps']:g} fps: {result['output']} ({written}, "
+             f"{size:.2f} MB, {result['seconds']:.1f} s)"]
+    if result['compare']:
+        lines.append(f"comparison (input | output): {result['compare']}")
+    return '\n'.join([f'note: {n}' for n in result['notes']] + lines)
+
+
 def main(argv=None):
     args = parse_args(argv)
+    from mmengine.logging import MMLogger
+
+    logger = MMLogger.get_current_instance()
+    level = logger.level
+    logger.setLevel(logging.INFO if args.verbose else logging.WARNING)
+    try:
+        run(args)
+    finally:  # when called in a process that goes on (tests)
+        logger.setLevel(level)
+
+
+def run(args):
+    """Run the inference of the parsed ``args``: print the summary, or exit with one line."""
+    from mmstvsr.apis import InferenceError, STVSRInferencer, resolve_model
+    from mmstvsr.apis.video_io import partial_folder
     try:
         config, checkpoint = resolve_model(args.config, args.checkpoint)
         inferencer = STVSRInferencer(config, checkpoint, device=args.device, fp16=args.fp16)
@@ -86,7 +138,10 @@ def main(argv=None):
             tile=args.tile,
             tile_overlap=args.tile_overlap,
             overwrite=args.overwrite,
-            resume=args.resume)
+            resume=args.resume,
+            codec=args.codec,
+            crf=args.crf,
+            compare=args.compare)
     except (InferenceError, OSError) as err:
         if args.debug:
             raise
@@ -100,9 +155,7 @@ def main(argv=None):
         print('interrupted' + (' (rerun with --resume to continue)' if kept else ''),
               file=sys.stderr)
         sys.exit(130)
-    width, height = result['size']
-    print(f"{result['num_inputs']} frames -> {result['num_outputs']} frames of {width}x{height} "
-          f"at {result['fps']:g} fps: {result['output']}")
+    print(summary(result))
 
 
 if __name__ == '__main__':

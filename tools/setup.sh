@@ -68,7 +68,7 @@ if [[ -z "$MMCV_WHEEL" ]]; then
   trap 'rm -rf "$BUILD"' EXIT
   "${PIPC[@]}" -q addict packaging Pillow pyyaml yapf
   # mmcv 2.1.0's setup.py needs pkg_resources as setuptools < 70 provides it; torch itself wants
-  # setuptools >= 77, so the old one is installed only for this build and replaced right after.
+  # setuptools >= 77, so the old one is installed only for this build and replaced after it.
   "${PIP[@]}" install -q "setuptools<70" 2>&1 | grep -v "incompatible\|dependency conflicts\|^torch " || true
   "${PIP[@]}" download -q --no-deps --no-build-isolation --no-binary :all: "mmcv==$MMCV_VERSION" -d "$BUILD"
   tar -xzf "$BUILD"/mmcv-"$MMCV_VERSION".tar.gz -C "$BUILD"
@@ -77,7 +77,6 @@ if [[ -z "$MMCV_WHEEL" ]]; then
   sed -i 's/-std=c++17/-std=c++20/g' "$SRC/setup.py"
   ( cd "$SRC" && MMCV_WITH_OPS=1 FORCE_CUDA="${FORCE_CUDA:-0}" MAX_JOBS="${MAX_JOBS:-2}" \
       "${PIP[@]}" wheel --no-build-isolation --no-deps -w "$BUILD/dist" . )
-  "${PIPC[@]}" -q "setuptools>=77.0.3"
   built="$(ls "$BUILD"/dist/mmcv-*.whl)"
   # copy then rename so that an interrupted build never leaves a half-written wheel in the cache
   cp "$built" "$WHEELS/.partial.whl"
@@ -87,6 +86,10 @@ if [[ -z "$MMCV_WHEEL" ]]; then
 else
   log "using cached mmcv wheel $MMCV_WHEEL"
 fi
+# setuptools as constraints.txt pins it (>= 77.0.3 for torch, < 81 for the pkg_resources that
+# MMEngine's `mmagic::` config inheritance needs): replaces the build's old one, and a newer one
+# that an earlier setup or a torch install pulled into an existing venv.
+"${PIPC[@]}" -q setuptools
 
 log "installing mmcv, mmengine, mmagic (--no-deps) and runtime requirements"
 "${PIPC[@]}" -q "$MMCV_WHEEL" addict packaging Pillow pyyaml yapf "mmengine==$(sed -n 's/^mmengine==//p' "$CONSTRAINTS")"

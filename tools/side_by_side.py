@@ -14,15 +14,14 @@ import argparse
 import os
 import os.path as osp
 import sys
+import warnings
 
 import cv2
 import numpy as np
 
-from mmstvsr.apis import InferenceError, STVSRInferencer, open_source, resolve_model
-from mmstvsr.apis.video_io import check_writable
-from mmstvsr.utils.files import write_png
-from mmstvsr.utils.matlab_resize import imresize_matlab
-
+# transformers and diffusers, imported by mmagic, call a torch API deprecated since torch 2.2
+warnings.filterwarnings('ignore', r'`torch\.utils\._pytree\._register_pytree_node` is deprecated',
+                        FutureWarning)
 LABEL_HEIGHT = 22
 
 
@@ -40,6 +39,19 @@ def parse_args(argv=None):
         '--crop', type=int, nargs=4, metavar=('X', 'Y', 'W', 'H'),
         help='region of the output frame to show, in output pixels (default: all)')
     parser.add_argument('--device', help='cpu or cuda (default: cuda when available)')
+    parser.add_argument(
+        '--between', action='store_true',
+        help='show the in-between output at t\'=0.5 between input frames FRAME and FRAME+1 '
+        '(FRAME+G with --input-gap; panels: the two inputs blended, bicubic of both blended, the '
+        'model) instead of the output at the time of FRAME')
+    parser.add_argument(
+        '--input-gap', type=int, default=1, metavar='G',
+        help='with --between: the second input is frame FRAME+G (default: 1), e.g. 2 to leave out '
+        'frame FRAME+1 of a clip and compare with it (--gt)')
+    parser.add_argument(
+        '--gt', metavar='PATH',
+        help='ground-truth HR image of the frame shown (with --between: the true middle frame), '
+        'added as a last panel')
     return parser.parse_args(argv)
 
 
@@ -52,23 +64,42 @@ def labelled(panel: np.ndarray, text: str) -> np.ndarray:
 
 
 def make_panels(lr: np.ndarray, output: np.ndarray, scale: int, label: str,
-                crop=None) -> np.ndarray:
-    """Three labelled panels: pixel-repeated input, bicubic, model output.
+                crop=None, lr_next: np.ndarray = None, gt: np.ndarray = None) -> np.ndarray:
+    """Labelled panels: pixel-repeated input, bicubic, model output (and the ground truth).
 
     Args:
         lr (np.ndarray): LR input frame ``(h, w, 3)``, BGR uint8.
-        output (np.ndarray): The model's output at the time of ``lr``, ``(s*h, s*w, 3)``.
+        output (np.ndarray): The model's output at the time of ``lr`` (or, with ``lr_next``,
+            half-way to it), ``(s*h, s*w, 3)``.
         scale (int): Spatial scale s.
         label (str): Label of the model panel.
         crop (tuple[int], optional): ``(x, y, w, h)`` region in output pixels.
+        lr_next (np.ndarray, optional): The next LR input frame: the input and bicubic panels
+            show the average of the two frames (what a blend of the inputs makes at t' = 0.5).
+        gt (np.ndarray, optional): Ground-truth HR frame ``(s*h, s*w, 3)``, a last panel.
 
     Returns:
         np.ndarray: The picture, BGR uint8.
     """
+    from mmstvsr.apis import InferenceError  # mmstvsr after parsing: --help is fast
+    from mmstvsr.utils.matlab_resize import imresize_matlab
+
     h, w = lr.shape[:2]
-    nearest = cv2.resize(lr, (w * scale, h * scale), interpolation=cv2.INTER_NEAREST)
-    bicubic = imresize_matlab(lr, scale)
+    lrs = [lr] if lr_next is None else [lr, lr_next]
+    nearest = np.mean([cv2.resize(f, (w * scale, h * scale), interpolation=cv2.INTER_NEAREST)
+                       for f in lrs], axis=0).round().astype(np.uint8)
+    bicubic = np.mean([imresize_matlab(f, scale) for f in lrs], axis=0).round().astype(np.uint8)
     panels = [nearest, bicubic, output]
+    if lr_next is None:
+        names = [f'input (x{scale} pixel repetition)', 'bicubic (MATLAB)', label]
+    else:
+        names = [f'both inputs blended (x{scale})', 'bicubic + blend', f"{label} (t'=0.5)"]
+    if gt is not None:
+        if gt.shape != output.shape:
+            raise InferenceError(f'--gt is {gt.shape[1]}x{gt.shape[0]}, not the '
+                                 f'{output.shape[1]}x{output.shape[0]} output frame')
+        panels.append(gt)
+        names.append('ground truth')
     if crop is not None:
         x, y, cw, ch = crop
         if x < 0 or y < 0 or cw < 1 or ch < 1 or x + cw > w * scale or y + ch > h * scale:
@@ -76,26 +107,41 @@ def make_panels(lr: np.ndarray, output: np.ndarray, scale: int, label: str,
                                  f'{h * scale} output frame')
         panels = [p[y:y + ch, x:x + cw] for p in panels]
     gap = np.full((panels[0].shape[0] + LABEL_HEIGHT, 4, 3), 255, np.uint8)
-    names = [f'input (x{scale} pixel repetition)', 'bicubic (MATLAB)', label]
-    row = [labelled(p, n) for p, n in zip(panels, names)]
-    return np.concatenate([row[0], gap, row[1], gap, row[2]], axis=1)
+    row = []
+    for panel, name in zip(panels, names):
+        row += [gap, labelled(panel, name)] if row else [labelled(panel, name)]
+    return np.concatenate(row, axis=1)
 
 
 def main(argv=None):
     args = parse_args(argv)
+    from mmstvsr.apis import InferenceError, STVSRInferencer, open_source, resolve_model
+    from mmstvsr.apis.video_io import check_writable
+    from mmstvsr.utils.files import write_png
+
     try:
         if args.frame < 0:
             raise InferenceError(f'--frame must be 0 or more, got {args.frame}')
+        gap = args.input_gap if args.between else 1
+        if gap < 1:
+            raise InferenceError(f'--input-gap must be 1 or more, got {gap}')
         check_writable(args.output)
-        source = open_source(args.input, args.frame, args.frame + 2)
-        frames = list(source.frames())
+        source = open_source(args.input, args.frame, args.frame + gap + 1)
+        frames = list(source.frames())[::gap]
         if len(frames) < 2:
-            raise InferenceError(f'--frame {args.frame}: frames {args.frame} and {args.frame + 1} '
-                                 f'of {args.input} are needed')
+            raise InferenceError(f'--frame {args.frame}: frames {args.frame} and '
+                                 f'{args.frame + gap} of {args.input} are needed')
         config, checkpoint = resolve_model(args.config, args.checkpoint)
         inferencer = STVSRInferencer(config, checkpoint, device=args.device)
-        output = inferencer.predict(frames)[0]
-        picture = make_panels(frames[0], output, inferencer.scale, args.label, args.crop)
+        gt = None
+        if args.gt is not None:
+            gt = cv2.imread(args.gt, cv2.IMREAD_COLOR)
+            if gt is None:
+                raise InferenceError(f'--gt {args.gt} is not an image file')
+        # outputs at the times of frames FRAME, FRAME + 0.5 and FRAME + 1
+        output = inferencer.predict(frames)[1 if args.between else 0]
+        picture = make_panels(frames[0], output, inferencer.scale, args.label, args.crop,
+                              frames[1] if args.between else None, gt)
     except InferenceError as err:
         print(f'error: {err}', file=sys.stderr)
         sys.exit(1)

@@ -16,12 +16,6 @@ import os.path as osp
 import sys
 
 from _launch import load_run_config, parse_launch_args
-from mmengine.dist import is_main_process
-from mmengine.runner import Runner
-
-from mmstvsr.datasets import CorruptFrameError
-from mmstvsr.utils.checkpoint import CheckpointError
-from mmstvsr.utils.files import atomic_output
 
 
 def parse_args():
@@ -40,6 +34,7 @@ def parse_args():
 
 def write_atomic(path: str, text: str) -> None:
     """Write ``text`` to ``path`` atomically (temporary file, then rename)."""
+    from mmstvsr.utils.files import atomic_output
     with atomic_output(path) as tmp, open(tmp, 'w', newline='') as f:
         f.write(text)
 
@@ -69,8 +64,43 @@ def save_results(path: str, metrics: dict, evaluator_metrics: list, args) -> Non
     print(f'metrics written to {path}' + (f' and {csv_path}' if per_clip else ''))
 
 
+def progress_hook():
+    """A hook showing a progress bar over the test batches (main process only)."""
+    from mmengine.dist import is_main_process
+    from mmengine.hooks import Hook
+    from tqdm import tqdm
+
+    class TestProgressBar(Hook):
+        priority = 'VERY_LOW'
+        bar = None
+
+        def close(self):
+            """End the bar's line, e.g. before an error line."""
+            if self.bar is not None:
+                self.bar.close()
+
+        def before_test(self, runner):
+            self.bar = tqdm(total=len(runner.test_dataloader), unit='batch', desc='test',
+                            disable=not is_main_process())
+
+        def after_test_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+            self.bar.update()
+            if self.bar.n >= self.bar.total:  # closed before the metrics table is logged
+                self.bar.close()
+
+        def after_test_epoch(self, runner, metrics=None):
+            self.close()
+
+    return TestProgressBar()
+
+
 def main():
     args = parse_args()
+    from mmengine.dist import is_main_process
+    from mmengine.runner import Runner
+
+    from mmstvsr.datasets import CorruptFrameError
+    from mmstvsr.utils.checkpoint import CheckpointError
     if args.checkpoint is not None and not osp.isfile(args.checkpoint):
         sys.exit(f'checkpoint not found: {args.checkpoint}')
     cfg = load_run_config(args.config, args.cfg_options, args.work_dir, args.launcher)
@@ -83,7 +113,11 @@ def main():
             dict(type='SaveFramesHook', out_dir=args.save_frames)
         ]
 
+    if cfg.get('default_hooks', {}).get('logger') is not None:  # the bar shows the iterations
+        cfg.default_hooks.logger.interval = sys.maxsize
     runner = Runner.from_cfg(cfg)
+    bar = progress_hook()
+    runner.register_hook(bar)
     if args.checkpoint is None:
         try:  # no trainable weights; fixed parts read their weight files (init_cfg), as in training
             runner.model.init_without_checkpoint(args.config, 'CHECKPOINT')
@@ -92,6 +126,7 @@ def main():
     try:
         metrics = runner.test()
     except (CorruptFrameError, CheckpointError, FileNotFoundError) as err:  # name file and fix
+        bar.close()
         sys.exit(f'error: {err}')
     if args.out and is_main_process():  # the per-clip rows exist on the main process only
         save_results(args.out, metrics, runner.test_evaluator.metrics, args)

@@ -7,13 +7,7 @@ import argparse
 import os
 import sys
 
-import torch
 from _launch import load_run_config, parse_launch_args
-from mmengine.runner import Runner
-
-from mmstvsr.datasets import CorruptFrameError
-from mmstvsr.engine import NonFiniteTrainingError
-from mmstvsr.utils.checkpoint import CheckpointError
 
 
 def parse_args():
@@ -34,6 +28,13 @@ def parse_args():
 
 def main():
     args = parse_args()
+    import torch
+    from mmengine.runner import Runner
+
+    from mmstvsr.datasets import CorruptFrameError
+    from mmstvsr.engine import NonFiniteTrainingError
+    from mmstvsr.utils.checkpoint import CheckpointError
+
     cfg = load_run_config(args.config, args.cfg_options, args.work_dir, args.launcher)
 
     if args.amp:

@@ -16,7 +16,9 @@ default_hooks = dict(
     sampler_seed=dict(type='DistSamplerSeedHook'),
 )
 # stop at the first NaN / inf loss and never save non-finite weights (tools/train.py: one line)
-custom_hooks = [dict(type='NonFiniteGuardHook')]
+# and draw input | prediction | GT strips of every 500th validation / test clip (the first
+# included), in-between frames too, to <work_dir>/vis/ (mmstvsr.engine.hooks.ClipStripHook)
+custom_hooks = [dict(type='NonFiniteGuardHook'), dict(type='ClipStripHook', interval=500)]
 env_cfg = dict(
     cudnn_benchmark=False,
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=4),

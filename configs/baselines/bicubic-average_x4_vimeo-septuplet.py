@@ -1,5 +1,6 @@
-# Classical reference: MATLAB-bicubic x4 upsampling + frame averaging at t'=0.5. No weights.
-_base_ = ['../_base_/default_runtime.py', '../_base_/datasets/vimeo90k_septuplet_x4.py']
+# Classical reference: MATLAB-bicubic x4 upsampling + frame averaging at t'=0.5. No weights, so
+# evaluation only (no training parts: the test set of vimeo90k_septuplet_x4_test.py).
+_base_ = ['../_base_/default_runtime.py', '../_base_/datasets/vimeo90k_septuplet_x4_test.py']
 
 model = dict(
     type='BaseSTVSRModel',

@@ -1,6 +1,7 @@
 # Classical reference: MATLAB-bicubic x4 upsampling + Farneback-flow frame interpolation at t'.
-# The flows come from the data pipeline (FarnebackFlow on the LR inputs). No weights.
-_base_ = ['../_base_/default_runtime.py', '../_base_/datasets/vimeo90k_septuplet_x4_flow.py']
+# The flows come from the data pipeline (FarnebackFlow on the LR inputs). No weights, so
+# evaluation only (no training parts: the test set of vimeo90k_septuplet_x4_flow_test.py).
+_base_ = ['../_base_/default_runtime.py', '../_base_/datasets/vimeo90k_septuplet_x4_flow_test.py']
 
 model = dict(
     type='BaseSTVSRModel',

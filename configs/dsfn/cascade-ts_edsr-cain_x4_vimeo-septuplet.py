@@ -4,7 +4,7 @@
 # checkpoints under checkpoints/ (names in ../_base_/models/mmagic_upsamplers.py), then:
 #   python tools/test.py configs/dsfn/cascade-ts_edsr-cain_x4_vimeo-septuplet.py
 _base_ = [
-    '../_base_/default_runtime.py', '../_base_/datasets/vimeo90k_septuplet_x4.py',
+    '../_base_/default_runtime.py', '../_base_/datasets/vimeo90k_septuplet_x4_test.py',
     '../_base_/models/mmagic_upsamplers.py'
 ]
 

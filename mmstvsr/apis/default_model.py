@@ -12,15 +12,30 @@ from mmengine.config import Config
 
 from .video_io import InferenceError
 
-#: Repository root (the tools and the default model live in the source tree).
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-DEFAULT_CONFIG = osp.join(ROOT, 'configs', 'cascades', 'dbpn-tiny-then-flow_x4_vimeo-septuplet.py')
+#: The package folder, ``mmstvsr/``.
+PACKAGE_DIR = osp.dirname(osp.dirname(osp.abspath(__file__)))
+_DEFAULT_CONFIG = osp.join('configs', 'cascades', 'dbpn-tiny-then-flow_x4_vimeo-septuplet.py')
+
+
+def resource_root() -> str:
+    """The folder that holds ``configs/``, ``tools/`` and ``checkpoints/``: the repository root
+    when the package is imported from a clone (``pip install -e .`` or on ``sys.path``), else
+    the package's ``.mim`` folder, where a wheel carries them (see setup.py)."""
+    repo = osp.dirname(PACKAGE_DIR)
+    if osp.isfile(osp.join(repo, _DEFAULT_CONFIG)):
+        return repo
+    return osp.join(PACKAGE_DIR, '.mim')
+
+
+#: Where the configs and the bundled weights are (:func:`resource_root`).
+ROOT = resource_root()
+DEFAULT_CONFIG = osp.join(ROOT, _DEFAULT_CONFIG)
+_S_SR_BASE = osp.join(ROOT, 'configs', '_base_', 'models', 'stinet_tiny_s_sr.py')
 #: The weights the default config reads: ``s_sr_checkpoint`` of the base config that names them
-#: (relative to the repository root), as an absolute path.
+#: (relative to the repository root or ``.mim``), as an absolute path (the folder alone when the
+#: configs are missing: an install without ``.mim``; :func:`resolve_model` says so).
 DEFAULT_CHECKPOINT = osp.join(
-    ROOT,
-    Config.fromfile(osp.join(ROOT, 'configs', '_base_', 'models',
-                             'stinet_tiny_s_sr.py')).s_sr_checkpoint)
+    ROOT, Config.fromfile(_S_SR_BASE).s_sr_checkpoint if osp.isfile(_S_SR_BASE) else 'checkpoints')
 
 
 def resolve_model(config: Optional[str],
@@ -37,6 +52,11 @@ def resolve_model(config: Optional[str],
     """
     if config is not None:
         return config, checkpoint
+    if not osp.isfile(DEFAULT_CONFIG):
+        raise InferenceError(
+            f'the default config {DEFAULT_CONFIG} is missing: mmstvsr was installed without its '
+            'configs (reinstall it from a wheel or a clone, see setup.py), or choose a model with '
+            '--config CONFIG')
     if checkpoint is not None:
         return DEFAULT_CONFIG, checkpoint
     if not osp.isfile(DEFAULT_CHECKPOINT):

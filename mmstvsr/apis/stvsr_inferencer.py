@@ -1,6 +1,8 @@
 """Space-time super-resolution of whole videos: any length (streamed), any size (tiled)."""
 import math
+import os
 import os.path as osp
+import time
 from typing import Iterator, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 import numpy as np
@@ -16,8 +18,9 @@ from mmstvsr.utils.checkpoint import CheckpointError
 from mmstvsr.utils.flow import FlowProvider
 from mmstvsr.utils.temporal import num_output_frames, uniform_times
 from .tiling import axis_tiles, weight_sum
-from .video_io import (FrameFolderSink, FrameSource, InferenceError, InputError, VideoFileSink,
-                       check_output, open_source)
+from .video_io import (DEFAULT_CRF, CompareSink, FrameFolderSink, FrameSource, InferenceError,
+                       InputError, VideoFileSink, check_output, compare_path, has_audio,
+                       open_source)
 
 #: Input frames per window for models whose ``test_cfg`` sets no ``window``.
 DEFAULT_WINDOW = 4
@@ -193,7 +196,10 @@ class STVSRInferencer:
                  tile_overlap: int = 16,
                  overwrite: bool = False,
                  resume: bool = False,
-                 progress: bool = True) -> dict:
+                 progress: bool = True,
+                 codec: Optional[str] = None,
+                 crf: int = DEFAULT_CRF,
+                 compare: bool = False) -> dict:
         """Space-time super-resolve a video file or frame folder into a video or frame folder.
 
         Inputs and options are checked before any output is written, and ``output`` appears
@@ -217,13 +223,32 @@ class STVSRInferencer:
             overwrite (bool): Replace an existing OUTPUT. Default: False.
             resume (bool): Continue an interrupted frame-folder run. Default: False.
             progress (bool): Show a progress bar. Default: True.
+            codec (str, optional): Codec of a video OUTPUT, 'h264' (through PyAV, with the
+                input's audio when the run covers the whole input at its own frame rate),
+                'mp4v' or 'mjpeg' (OpenCV, no audio); default: 'mjpeg' for .avi, else 'h264'.
+            crf (int): Constant rate factor of H.264 (0-51, lower is better and larger).
+                Default: :data:`~mmstvsr.apis.video_io.DEFAULT_CRF`.
+            compare (bool): Also write the first seconds as a side-by-side video (input upscaled
+                bicubically | output), :func:`~mmstvsr.apis.video_io.compare_path`. Default:
+                False.
 
         Returns:
             dict: ``output``, ``num_inputs``, ``num_outputs``, ``computed`` (frames computed by
-            this call), ``fps`` (output frame rate) and ``size`` ``(width, height)``.
+            this call), ``fps`` (output frame rate), ``size`` ``(width, height)``, ``codec``
+            ('png' for a frame folder), ``audio`` (copied or not), ``bytes`` (size of OUTPUT),
+            ``seconds`` (time taken), ``compare`` (its path, or None) and ``notes`` (lines about
+            what differs from what was asked, e.g. audio dropped).
         """
+        began = time.monotonic()
         self._check_options(time_factor, tile, tile_overlap, fps)
+        if not 0 <= crf <= 51:
+            raise InferenceError(f'--crf must lie in 0-51 (lower: better and larger), got {crf}')
         kind = check_output(output, overwrite, resume, input)
+        if compare:
+            if resume:
+                raise InferenceError('--compare writes a video from the first frame: it cannot '
+                                     'be combined with --resume')
+            check_output(compare_path(output), overwrite, False, input)
         source = open_source(input, start_frame, end_frame)
         in_fps = fps or source.fps
         if in_fps is None or not (math.isfinite(in_fps) and in_fps > 0):
@@ -232,33 +257,66 @@ class STVSRInferencer:
         width, height = source.width * self.scale, source.height * self.scale
         out_fps = in_fps * time_factor
         total = num_output_frames(source.num_frames, time_factor - 1)
+        notes = []
+        audio = osp.isfile(input) and has_audio(input)
+        if audio and (kind != 'video' or start_frame or end_frame is not None
+                      or fps not in (None, source.fps)):
+            notes.append('the audio of the input is dropped: ' + (
+                'a frame folder holds none' if kind != 'video' else
+                '--start-frame, --end-frame or --fps change its timing'))
+            audio = False
+        sinks = []
         if kind == 'video':
-            sink = VideoFileSink(output, out_fps, width, height)
+            sink = VideoFileSink(output, out_fps, width, height, codec, crf,
+                                 input if audio else None)
+            notes += sink.notes
         else:
             sink = FrameFolderSink(output, total, self._manifest(source, start_frame, time_factor),
                                    overwrite, resume)
+        sinks.append(sink)
+        lrs = {}  # input frames by index, kept for the comparison until its outputs are written
+        frames = source.frames()
+        if compare:
+            try:
+                sinks.append(CompareSink(compare_path(output), out_fps, width, height,
+                                         None if codec == 'mjpeg' else codec, crf))
+            except BaseException:
+                sink.abort()
+                raise
+            frames = _recorded(frames, lrs)
         todo = [w for w in self.windows(source.num_frames, time_factor)
                 if not all(sink.done(i) for i in w.outputs)]
         computed = sum(len(w.outputs) for w in todo)
         bar = tqdm(total=total, initial=total - computed, unit='frame',
                    desc=osp.basename(osp.normpath(output)), disable=not progress)
         try:
-            for index, frame in self._run(source.frames(), todo, time_factor, tile,
-                                          tile_overlap):
+            for index, frame in self._run(frames, todo, time_factor, tile, tile_overlap):
                 if not sink.done(index):
                     sink.write(index, frame)
+                if compare and sinks[1].wants(index):
+                    sinks[1].write(index, lrs[index // time_factor], frame)
+                    for i in [i for i in lrs if i < index // time_factor]:
+                        del lrs[i]
+                elif compare:
+                    lrs.clear()
                 bar.update()
-            sink.close()
+            for each in sinks:
+                each.close()
         except InputError:
-            sink.abort(discard=True)
+            for each in sinks:
+                each.abort(discard=True)
             raise
         except BaseException:
-            sink.abort()
+            for each in sinks:
+                each.abort()
             raise
         finally:
             bar.close()
         return dict(output=output, num_inputs=source.num_frames, num_outputs=total,
-                    computed=computed, fps=out_fps, size=(width, height))
+                    computed=computed, fps=out_fps, size=(width, height),
+                    codec=getattr(sink, 'codec', 'png'), audio=audio, bytes=_size_on_disk(output),
+                    seconds=time.monotonic() - began, compare=compare_path(output) if compare
+                    else None, notes=notes)
 
     def _check_options(self, time_factor: int, tile: int, tile_overlap: int,
                        fps: Optional[float]) -> None:
@@ -367,6 +425,20 @@ class STVSRInferencer:
         ``(1, T, 3, h, w)``, generator inputs ``extra`` and positions ``times`` ``(K,)``."""
         with torch.autocast(self.device.type, dtype=torch.float16, enabled=self.fp16):
             return self.model.predict_window(inputs, times, extra)
+
+
+def _recorded(frames: Iterator[np.ndarray], store: dict) -> Iterator[np.ndarray]:
+    """Yield ``frames``, also putting each in ``store`` under its index."""
+    for index, frame in enumerate(frames):
+        store[index] = frame
+        yield frame
+
+
+def _size_on_disk(path: str) -> int:
+    """Bytes of a file, or of the files directly in a folder."""
+    if osp.isdir(path):
+        return sum(e.stat().st_size for e in os.scandir(path) if e.is_file())
+    return osp.getsize(path)
 
 
 class _HeldFrames:

@@ -1,9 +1,10 @@
 """Streaming frame I/O for inference: sources read frames lazily, sinks write them one at a time.
 
-A source is a video file (decoded by OpenCV, audio ignored) or a folder of PNG/JPEG frames in
-natural order; a sink is a video file (written under a temporary name and renamed when complete)
-or a folder of PNG frames ``00000000.png, ...`` (each written atomically, so that an interrupted
-run can be resumed). Frames are BGR uint8 arrays ``(H, W, 3)``, as OpenCV gives them.
+A source is a video file (decoded by OpenCV) or a folder of PNG/JPEG frames in natural order; a
+sink is a video file (H.264 through PyAV by default, optionally with the input's audio; written
+under a temporary name, read back and renamed when complete) or a folder of PNG frames
+``00000000.png, ...`` (each written atomically, so that an interrupted run can be resumed).
+Frames are BGR uint8 arrays ``(H, W, 3)``, as OpenCV gives them.
 """
 import hashlib
 import itertools
@@ -13,16 +14,29 @@ import os.path as osp
 import re
 import shutil
 import tempfile
+from fractions import Fraction
 from typing import Iterator, List, Optional, Tuple
 
 import cv2
 import numpy as np
 from PIL import Image
 
+try:
+    import av
+except ImportError:  # H.264 falls back to OpenCV's mp4v
+    av = None
+
 from mmstvsr.utils.files import IMAGE_EXTENSIONS, atomic_output, natural_key, same_path, write_png
 
-#: FourCC of the video writer for each supported output extension.
+#: FourCC of OpenCV's video writer for each supported output extension (``--codec mp4v``).
 VIDEO_FOURCC = {'.mp4': 'mp4v', '.mov': 'mp4v', '.mkv': 'mp4v', '.avi': 'MJPG'}
+#: Video codecs of an output file (``--codec``): H.264 (libx264 through PyAV, yuv420p, which
+#: browsers play), MPEG-4 Part 2 and Motion JPEG (OpenCV's writer, FourCC).
+CODECS = {'h264': None, 'mp4v': 'mp4v', 'mjpeg': 'MJPG'}
+#: Errors of PyAV's encoders and muxers (e.g. a full disk) and of opening files.
+WRITE_ERRORS = (OSError, ValueError) + ((av.FFmpegError, ) if av is not None else ())
+#: Constant rate factor of libx264 (``--crf``, 0 lossless to 51): 18 is visually lossless.
+DEFAULT_CRF = 18
 FRAME_NAME = '{:08d}.png'
 FRAME_PATTERN = re.compile(r'^\d{8}\.png$')
 #: Settings of the run that wrote a frame folder, checked before resuming it.
@@ -254,58 +268,178 @@ def open_source(path: str, start: int = 0, end: Optional[int] = None) -> FrameSo
     return VideoFileSource(path, start, end)
 
 
+def default_codec(path: str) -> str:
+    """The codec of a video OUTPUT when none is given: Motion JPEG for .avi, else H.264."""
+    return 'mjpeg' if osp.splitext(path)[1].lower() == '.avi' else 'h264'
+
+
+def h264_available() -> bool:
+    """Whether PyAV is installed with the libx264 encoder."""
+    return av is not None and 'libx264' in av.codecs_available
+
+
+def has_audio(path: str) -> bool:
+    """Whether PyAV finds an audio stream in the video file ``path`` (False when it cannot)."""
+    if av is None:
+        return False
+    try:
+        with av.open(path) as container:
+            return bool(container.streams.audio)
+    except WRITE_ERRORS:
+        return False
+
+
+class _PyAVWriter:
+    """An H.264 (libx264, yuv420p) writer with OpenCV's ``write(frame)`` / ``release()``, which
+    copies the first audio stream of ``audio`` (a video file) when released.
+
+    Errors of the encoder or the muxer (e.g. a full disk) raise: :class:`VideoFileSink` turns them
+    into an :class:`InferenceError`.
+    """
+
+    def __init__(self, path: str, fps: float, width: int, height: int, crf: int,
+                 audio: Optional[str] = None):
+        options = {'movflags': '+faststart'} if path.lower().endswith(('.mp4', '.mov')) else {}
+        self.container = av.open(path, 'w', options=options)
+        self.stream = self.container.add_stream(
+            'libx264', rate=Fraction(fps).limit_denominator(100000), options={'crf': str(crf)})
+        self.stream.width, self.stream.height, self.stream.pix_fmt = width, height, 'yuv420p'
+        self.audio_in = self.audio_stream = None
+        if audio is not None:
+            self.audio_in = av.open(audio)
+            self.audio_stream = self.container.add_stream_from_template(
+                self.audio_in.streams.audio[0])
+        self.index = 0
+
+    def write(self, frame: np.ndarray) -> None:
+        image = av.VideoFrame.from_ndarray(frame, format='bgr24')
+        image.pts = self.index
+        self.index += 1
+        self.container.mux(self.stream.encode(image))
+
+    def release(self) -> None:
+        """Flush the encoder, copy the audio and close the file (once; later calls do nothing)."""
+        if self.container is None:
+            return
+        container, self.container = self.container, None
+        try:
+            container.mux(self.stream.encode())
+            if self.audio_in is not None:
+                for packet in self.audio_in.demux(self.audio_in.streams.audio[0]):
+                    if packet.dts is not None:
+                        packet.stream = self.audio_stream
+                        container.mux(packet)
+        finally:
+            container.close()
+            if self.audio_in is not None:
+                self.audio_in.close()
+
+
 class VideoFileSink:
     """Write frames to a video file, under a temporary name until :meth:`close`.
 
     The temporary file ``.<name>.partial<ext>`` sits in the output folder and keeps the extension,
-    from which OpenCV picks the container; :meth:`abort` deletes it.
+    from which the container is chosen; :meth:`abort` deletes it. H.264 is written with PyAV
+    (libx264, yuv420p, ``crf``), which also copies ``audio``; ``mp4v`` and ``mjpeg`` with OpenCV
+    (no audio). Without PyAV or libx264, ``h264`` falls back to ``mp4v`` (``.avi``: ``mjpeg``),
+    with a line in :attr:`notes`.
 
     Args:
-        path (str): Output video; its extension selects the codec (:data:`VIDEO_FOURCC`).
+        path (str): Output video (.mp4, .mkv, .mov, .avi).
         fps (float): Frame rate.
         width (int): Frame width.
         height (int): Frame height.
+        codec (str, optional): A key of :data:`CODECS`; :func:`default_codec` when None.
+        crf (int): Constant rate factor of H.264. Default: :data:`DEFAULT_CRF`.
+        audio (str, optional): Video file whose first audio stream is copied (H.264 only).
+
+    Attributes:
+        codec (str): The codec written.
+        audio (bool): Whether audio is copied.
+        notes (list[str]): What differs from what was asked (fallback codec, dropped audio).
     """
 
-    def __init__(self, path: str, fps: float, width: int, height: int):
+    def __init__(self, path: str, fps: float, width: int, height: int,
+                 codec: Optional[str] = None, crf: int = DEFAULT_CRF,
+                 audio: Optional[str] = None):
         self.path = path
         self.size = (width, height)
         self.written = 0
+        self.notes = []
         folder, name = osp.split(osp.abspath(path))
         stem, ext = osp.splitext(name)
         self.tmp = osp.join(folder, f'.{stem}.partial{ext}')
+        self.codec = codec or default_codec(path)
+        if self.codec not in CODECS:
+            raise InferenceError(f'unknown codec {self.codec!r}: choose one of '
+                                 f'{", ".join(CODECS)} (--codec)')
+        if self.codec == 'mjpeg' and ext.lower() == '.mp4':
+            raise InferenceError(f'MP4 holds no Motion JPEG: write {name} with --codec h264 or '
+                                 'mp4v, or choose a .avi, .mkv or .mov OUTPUT')
+        if self.codec == 'h264' and not h264_available():
+            self.codec = 'mjpeg' if ext.lower() == '.avi' else 'mp4v'
+            self.notes.append(f'PyAV with libx264 is not available: {name} is written as '
+                              f'{self.codec} by OpenCV (which browsers may not play)')
+        if self.codec == 'h264' and (width % 2 or height % 2):
+            raise InferenceError(f'H.264 (yuv420p) needs an even frame size, the output is '
+                                 f'{width}x{height}: crop the input to an even size, or write '
+                                 '--codec mjpeg or a folder of PNG frames')
+        if audio is not None and self.codec != 'h264':
+            self.notes.append(f'the audio of the input is dropped: --codec {self.codec} is '
+                              'written by OpenCV, without audio (use --codec h264 to keep it)')
+            audio = None
+        self.audio = audio is not None
         check_writable(path)
         os.makedirs(folder, exist_ok=True)
-        fourcc = cv2.VideoWriter_fourcc(*VIDEO_FOURCC[ext.lower()])
-        self.writer = cv2.VideoWriter(self.tmp, fourcc, fps, (width, height))
-        if not self.writer.isOpened():
-            self.abort()
-            check_writable(path)  # the folder may have become unwritable since
-            raise InferenceError(
-                f'OpenCV cannot write a {width}x{height} {ext} video at {fps:g} fps with codec '
-                f'{VIDEO_FOURCC[ext.lower()]!r} to {path}: write another format '
-                f'({", ".join(VIDEO_FOURCC)}) or a folder of PNG frames')
+        self.writer = self._open_writer(fps, crf, audio)
+
+    def _open_writer(self, fps: float, crf: int, audio: Optional[str]):
+        width, height = self.size
+        if self.codec == 'h264':
+            try:
+                return _PyAVWriter(self.tmp, fps, width, height, crf, audio)
+            except WRITE_ERRORS as err:
+                reason = err
+        else:
+            writer = cv2.VideoWriter(self.tmp, cv2.VideoWriter_fourcc(*CODECS[self.codec]), fps,
+                                     (width, height))
+            if writer.isOpened():
+                return writer
+            reason = 'OpenCV cannot open the writer'
+        self.abort()
+        check_writable(self.path)  # the folder may have become unwritable since
+        raise InferenceError(
+            f'cannot write a {width}x{height} {self.codec} video at {fps:g} fps to {self.path} '
+            f'({reason}): write another codec (--codec {", ".join(CODECS)}) or format '
+            f'({", ".join(VIDEO_FOURCC)}) or a folder of PNG frames')
 
     def done(self, index: int) -> bool:
         """A video is always written from its first frame."""
         return False
 
     def write(self, index: int, frame: np.ndarray) -> None:
-        self.writer.write(np.ascontiguousarray(frame))
+        try:
+            self.writer.write(np.ascontiguousarray(frame))
+        except WRITE_ERRORS as err:  # PyAV's errors; OpenCV's writer reports none
+            self.abort()
+            raise InferenceError(f'writing {self.path} failed ({err}): {self.path} was left as '
+                                 'it was; free some space or choose another OUTPUT') from err
         self.written += 1
 
     def close(self) -> None:
         """Finish the file, check that it decodes to every frame written, then rename it.
 
-        OpenCV's writer reports no write error (e.g. a full disk): the file it leaves is read
-        back instead, and a short or undecodable one is refused, so that a failed video never
-        replaces ``path``.
+        OpenCV's writer reports no write error (e.g. a full disk): the file is read back, and a
+        short or undecodable one is refused, so that a failed video never replaces ``path``.
 
         Raises:
             InferenceError: The written file is not the whole video (the temporary file is
                 removed and ``path`` left as it was).
         """
-        self.writer.release()
+        try:
+            self.writer.release()
+        except WRITE_ERRORS:
+            pass  # what reached the file is counted below
         decoded = _count_decodable_frames(self.tmp, self.size)
         if decoded != self.written:
             self.abort()
@@ -322,7 +456,12 @@ class VideoFileSink:
 
     def abort(self, discard: bool = True) -> None:
         """Delete the temporary file (a video cannot be resumed, ``discard`` is ignored)."""
-        self.writer.release()
+        writer = getattr(self, 'writer', None)
+        if writer is not None:
+            try:
+                writer.release()
+            except WRITE_ERRORS:
+                pass
         if osp.exists(self.tmp):
             os.remove(self.tmp)
 
@@ -567,3 +706,59 @@ def check_writable(path: str) -> None:
         raise InferenceError(f'cannot write OUTPUT {path}: {folder} is not writable '
                              f'({err.strerror}); choose another OUTPUT or make the folder '
                              'writable') from err
+
+
+#: Length of the ``--compare`` video in seconds of output (it starts with the output).
+COMPARE_SECONDS = 10
+#: Height of the label bar above the panels of a comparison frame (even, for H.264).
+COMPARE_LABEL_HEIGHT = 20
+
+
+def compare_path(output: str) -> str:
+    """The comparison video written next to OUTPUT: ``<OUTPUT without extension>_compare.mp4``."""
+    return osp.splitext(osp.normpath(output))[0] + '_compare.mp4'
+
+
+class CompareSink:
+    """A short side-by-side video: the input frame nearest in time before each output frame,
+    upscaled bicubically, next to the output frame, under a label bar.
+
+    Written with :class:`VideoFileSink` (same guarantees); frames after the first
+    :data:`COMPARE_SECONDS` seconds are not written.
+
+    Args:
+        path (str): Video file to write (see :func:`compare_path`).
+        fps (float): Output frame rate.
+        width (int): Output frame width.
+        height (int): Output frame height.
+        codec (str, optional): See :class:`VideoFileSink`.
+        crf (int): See :class:`VideoFileSink`.
+    """
+
+    def __init__(self, path: str, fps: float, width: int, height: int,
+                 codec: Optional[str] = None, crf: int = DEFAULT_CRF):
+        self.path = path
+        self.size = (width, height)
+        self.limit = max(2, int(round(COMPARE_SECONDS * fps)))
+        self.sink = VideoFileSink(path, fps, 2 * width + 4, height + COMPARE_LABEL_HEIGHT, codec,
+                                  crf)
+
+    def wants(self, index: int) -> bool:
+        """Whether output frame ``index`` goes into the comparison."""
+        return index < self.limit
+
+    def write(self, index: int, lr: np.ndarray, output: np.ndarray) -> None:
+        """Write the comparison of output frame ``index`` with the input frame ``lr``."""
+        upscaled = cv2.resize(lr, self.size, interpolation=cv2.INTER_CUBIC)
+        gap = np.full((self.size[1], 4, 3), 255, np.uint8)
+        bar = np.full((COMPARE_LABEL_HEIGHT, 2 * self.size[0] + 4, 3), 255, np.uint8)
+        for x, text in ((4, 'input (bicubic)'), (self.size[0] + 8, 'output')):
+            cv2.putText(bar, text, (x, COMPARE_LABEL_HEIGHT - 6), cv2.FONT_HERSHEY_SIMPLEX, 0.45,
+                        (0, 0, 0), 1, cv2.LINE_AA)
+        self.sink.write(index, np.concatenate([bar, np.concatenate([upscaled, gap, output], 1)]))
+
+    def close(self) -> None:
+        self.sink.close()
+
+    def abort(self, discard: bool = True) -> None:
+        self.sink.abort()

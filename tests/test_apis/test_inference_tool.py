@@ -7,6 +7,7 @@ import subprocess
 import sys
 import tempfile
 
+import av
 import cv2
 import pytest
 import torch
@@ -29,7 +30,7 @@ def test_video_to_video(run_tool, read_video, tmp_path):
     out = tmp_path / 'out.mp4'
     code, stdout, stderr = run_tool(VIDEO, out, *FLOW)
     assert code == 0, stderr
-    assert '12 frames -> 23 frames of 384x256 at 59.94 fps' in stdout
+    assert '12 frames -> 23 frames of 384x256 at 59.94 fps' in stdout and '(h264, ' in stdout
     assert '23/23' in stderr and 'frame/s' in stderr  # the progress bar
     frames, fps = read_video(out)
     assert len(frames) == 23 and frames[0].shape == (256, 384, 3)
@@ -61,9 +62,76 @@ def test_frame_folders_and_fps(run_tool, read_video, tmp_path):
     assert read_video(tmp_path / 'slow.mp4')[1] == 20
 
 
-def test_audio_track_is_ignored(run_tool, read_video, tmp_path):
-    assert run_tool(AUDIO_VIDEO, tmp_path / 'out.mp4', *FLOW)[0] == 0
-    assert len(read_video(tmp_path / 'out.mp4')[0]) == 23
+def _streams(path):
+    """``[(type, codec name, decoded frames of a video stream)]`` of a file, read by PyAV."""
+    with av.open(str(path)) as container:
+        return [(s.type, s.codec_context.name,
+                 sum(1 for _ in container.decode(s)) if s.type == 'video' else None)
+                for s in container.streams]
+
+
+def test_audio_track_is_copied_when_the_timing_is_kept(run_tool, read_video, tmp_path):
+    """12 frames at 29.97 fps -> 23 at 59.94: the same duration, give or take half an input
+    frame, so the input's audio is copied; a frame range or another --fps would shift it."""
+    code, stdout, stderr = run_tool(AUDIO_VIDEO, tmp_path / 'out.mp4', *FLOW)
+    assert code == 0, stderr
+    assert 'h264 with audio' in stdout and 'note:' not in stdout
+    assert _streams(tmp_path / 'out.mp4') == [('video', 'h264', 23), ('audio', 'aac', None)]
+    for option in (['--end-frame', 6], ['--fps', 10]):
+        code, stdout, _ = run_tool(AUDIO_VIDEO, tmp_path / 'part.mp4', *FLOW, *option,
+                                   '--overwrite')
+        assert code == 0
+        assert 'note: the audio of the input is dropped: --start-frame, --end-frame or --fps ' \
+            'change its timing' in stdout
+        assert [s[0] for s in _streams(tmp_path / 'part.mp4')] == ['video']
+    code, stdout, _ = run_tool(AUDIO_VIDEO, tmp_path / 'old.mp4', *FLOW, '--codec', 'mp4v')
+    assert code == 0 and 'note: the audio of the input is dropped: --codec mp4v' in stdout
+    assert _streams(tmp_path / 'old.mp4') == [('video', 'mpeg4', 23)]
+    assert len(read_video(tmp_path / 'old.mp4')[0]) == 23
+
+
+def test_compare_video(run_tool, read_video, tmp_path):
+    out = tmp_path / 'out.mp4'
+    code, stdout, stderr = run_tool(VIDEO, out, *FLOW, '--compare', '--crf', 23)
+    assert code == 0, stderr
+    assert f'comparison (input | output): {tmp_path / "out_compare.mp4"}' in stdout
+    frames, _ = read_video(tmp_path / 'out_compare.mp4')
+    outputs, _ = read_video(out)
+    assert len(frames) == 23 and frames[0].shape == (256 + 20, 2 * 384 + 4, 3)
+    assert cv2.PSNR(frames[5][20:, 388:], outputs[5]) > 30  # the right panel is the output
+    assert sorted(os.listdir(tmp_path)) == ['out.mp4', 'out_compare.mp4']
+    code, _, stderr = run_tool(VIDEO, tmp_path / 'other.mp4', *FLOW, '--compare')
+    assert code == 0 and _streams(tmp_path / 'other_compare.mp4')[0][1] == 'h264'
+    code, _, stderr = run_tool(VIDEO, tmp_path / 'other.avi', *FLOW, '--compare')
+    assert code == 1 and 'other_compare.mp4 exists: pass --overwrite' in stderr
+    code, _, stderr = run_tool(VIDEO, tmp_path / 'j.mkv', *FLOW, '--compare', '--codec', 'mjpeg')
+    assert code == 0 and _streams(tmp_path / 'j_compare.mp4')[0][1] == 'h264'  # not in MP4
+    assert _streams(tmp_path / 'j.mkv')[0][1] == 'mjpeg'
+    for name in ('j.mkv', 'j_compare.mp4', 'other.mp4', 'other_compare.mp4'):
+        os.remove(tmp_path / name)
+    code, _, stderr = run_tool(VIDEO, tmp_path / 'frames', *FLOW, '--compare', '--resume')
+    assert code == 1 and 'cannot be combined with --resume' in stderr
+    code, _, stderr = run_tool(VIDEO, out, *FLOW, '--overwrite', '--crf', 60)
+    assert code == 1 and '--crf must lie in 0-51' in stderr
+    assert sorted(os.listdir(tmp_path)) == ['out.mp4', 'out_compare.mp4']  # nothing left
+
+
+def test_the_quick_start_prints_a_bar_and_a_summary(tmp_path):
+    """The README's quick start used to print 8 warning lines and 148 lines of MMEngine's log
+    before its one useful line: now a progress bar (lines ending in \\r) and the summary."""
+    out = tmp_path / 'carphone_x4_x2.mp4'
+    res = subprocess.run([sys.executable, TOOL, VIDEO, str(out), '--overwrite'], cwd=ROOT,
+                         capture_output=True)  # bytes: text mode would turn \r into \n
+    stdout, stderr = res.stdout.decode(), res.stderr.decode()
+    assert res.returncode == 0, stderr
+    lines = [line for line in (stdout + stderr).split('\n') if line.strip() and '\r' not in line]
+    assert len(lines) <= 6, lines
+    assert lines == [f'12 frames -> 23 frames of 384x256 at 59.94 fps: {out} (h264, '
+                     f'{os.path.getsize(out) / 1e6:.2f} MB, ' + lines[0].split(', ')[-1]], lines
+    assert 'Warning' not in stderr and '23/23' in stderr
+    verbose = subprocess.run([sys.executable, TOOL, VIDEO, str(out), '--overwrite', '--verbose',
+                              '--end-frame', '3'], cwd=ROOT, capture_output=True, text=True)
+    assert verbose.returncode == 0 and 'mmengine - INFO' in verbose.stdout
 
 
 def test_default_model_and_checkpoints(run_tool, tmp_path, monkeypatch, real_frames):

@@ -6,6 +6,7 @@ import os.path as osp
 import shutil
 import tempfile
 
+import av
 import cv2
 import numpy as np
 import pytest
@@ -121,18 +122,21 @@ def test_output_is_the_input_however_spelled(tmp_path):
     assert check_output(str(tmp_path / 'other'), True, False, str(frames)) == 'frames'
 
 
-def test_video_sink_refuses_a_file_missing_frames(tmp_path, real_frames, read_video):
+@pytest.mark.parametrize('name,codec', [('out.avi', 'mjpeg'), ('out.mp4', 'h264')])
+def test_video_sink_refuses_a_file_missing_frames(tmp_path, real_frames, read_video, name,
+                                                  codec):
     """A writer that loses frames (as OpenCV's does, silently, on a full disk) leaves a short
     file: close() refuses it, removes it and leaves an earlier good OUTPUT as it was."""
-    out = tmp_path / 'out.avi'
+    out = tmp_path / name
     good = VideoFileSink(str(out), 50, 96, 64)
     for i, frame in enumerate(real_frames[:3]):
         good.write(i, frame)
     good.close()
     before = out.read_bytes()
     sink = VideoFileSink(str(out), 50, 96, 64)
+    assert sink.codec == codec
 
-    class FullDisk:  # the OpenCV writer, but frames after the third never reach the file
+    class FullDisk:  # the OpenCV/PyAV writer, but frames after the third never reach the file
         def __init__(self, writer):
             self.writer, self.calls = writer, 0
 
@@ -149,7 +153,7 @@ def test_video_sink_refuses_a_file_missing_frames(tmp_path, real_frames, read_vi
         sink.write(i, frame)
     with pytest.raises(InferenceError, match='holds 3 decodable frames of the 5 written'):
         sink.close()
-    assert out.read_bytes() == before and os.listdir(tmp_path) == ['out.avi']
+    assert out.read_bytes() == before and os.listdir(tmp_path) == [name]
 
 
 def test_video_sink_renames_when_complete(tmp_path, real_frames, read_video):
@@ -166,6 +170,68 @@ def test_video_sink_renames_when_complete(tmp_path, real_frames, read_video):
     sink.write(0, real_frames[0])
     sink.abort()
     assert not list(tmp_path.glob('*.mp4')) and not list(tmp_path.glob('.*'))
+
+
+def _video_info(path):
+    """``(codec name, frame count, frame rate, audio codec names)`` of a video, read by PyAV."""
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        count = sum(1 for _ in container.decode(stream))
+        return (stream.codec_context.name, count, float(stream.average_rate),
+                [a.codec_context.name for a in container.streams.audio])
+
+
+def test_h264_is_the_default_and_mp4v_mjpeg_remain(tmp_path, real_frames, read_video):
+    """Browsers do not play MPEG-4 Part 2: .mp4/.mkv/.mov are H.264 through PyAV, which PyAV
+    and OpenCV both decode; --codec mp4v and mjpeg still write OpenCV's codecs."""
+    for name, codec, expected in [('a.mp4', None, 'h264'), ('a.mkv', None, 'h264'),
+                                  ('a.mov', None, 'h264'), ('a.avi', None, 'mjpeg'),
+                                  ('b.mp4', 'mp4v', 'mpeg4'), ('b.mkv', 'mjpeg', 'mjpeg')]:
+        sink = VideoFileSink(str(tmp_path / name), 59.94, 96, 64, codec=codec, crf=18)
+        for i, frame in enumerate(real_frames):
+            sink.write(i, frame)
+        sink.close()
+        assert sink.notes == []
+        assert _video_info(tmp_path / name) == (expected, 10, pytest.approx(59.94), []), name
+        frames, fps = read_video(tmp_path / name)
+        assert len(frames) == 10 and fps == pytest.approx(59.94, abs=1e-2)
+        if expected == 'h264':
+            psnr = cv2.PSNR(frames[3], real_frames[3])
+            assert psnr > 30, psnr  # yuv420p: chroma at half resolution
+    assert not list(tmp_path.glob('.*'))
+
+
+def test_h264_falls_back_to_mp4v_without_pyav(tmp_path, real_frames, monkeypatch):
+    monkeypatch.setattr(video_io, 'av', None)
+    sink = VideoFileSink(str(tmp_path / 'out.mp4'), 25, 96, 64, audio=AUDIO_VIDEO)
+    assert sink.codec == 'mp4v' and not sink.audio
+    assert len(sink.notes) == 2 and 'PyAV with libx264 is not available' in sink.notes[0]
+    assert 'audio of the input is dropped' in sink.notes[1]
+    sink.write(0, real_frames[0])
+    sink.close()
+    assert cv2.VideoCapture(str(tmp_path / 'out.mp4')).isOpened()
+
+
+def test_video_sink_refuses_what_it_cannot_write(tmp_path):
+    with pytest.raises(InferenceError, match='even frame size, the output is 95x64'):
+        VideoFileSink(str(tmp_path / 'odd.mp4'), 25, 95, 64)
+    with pytest.raises(InferenceError, match='MP4 holds no Motion JPEG'):
+        VideoFileSink(str(tmp_path / 'out.mp4'), 25, 96, 64, codec='mjpeg')
+    with pytest.raises(InferenceError, match='unknown codec'):
+        VideoFileSink(str(tmp_path / 'out.mp4'), 25, 96, 64, codec='vp9')
+    assert os.listdir(tmp_path) == []
+
+
+def test_audio_is_copied_into_h264(tmp_path, real_frames):
+    sink = VideoFileSink(str(tmp_path / 'out.mkv'), 25, 96, 64, audio=AUDIO_VIDEO)
+    for i, frame in enumerate(real_frames):
+        sink.write(i, frame)
+    sink.close()
+    assert sink.audio and _video_info(tmp_path / 'out.mkv')[::3] == ('h264', ['aac'])
+    with av.open(AUDIO_VIDEO) as source, av.open(str(tmp_path / 'out.mkv')) as copy:
+        original = [bytes(p) for p in source.demux(source.streams.audio[0]) if p.size]
+        copied = [bytes(p) for p in copy.demux(copy.streams.audio[0]) if p.size]
+    assert copied == original  # packets copied, not re-encoded
 
 
 def test_frame_folder_sink(tmp_path, real_frames):

@@ -9,6 +9,7 @@ import torch
 from mmagic.registry import METRICS
 from mmagic.structures import DataSample
 from scipy.signal import fftconvolve
+from skimage.metrics import structural_similarity
 
 from mmstvsr.evaluation import STVSRMetric
 from mmstvsr.evaluation.metrics import stvsr_metric
@@ -149,12 +150,11 @@ def test_matches_independent_reference(gt_frames, crop):
 
 
 def test_ssim_matches_skimage(gt_frames):
-    skimage_metrics = pytest.importorskip('skimage.metrics')
     pred = degrade(gt_frames[:3], noise_std=6.0, seed=1)
     _, res = run_metric([make_sample(pred, gt_frames[:3], 'a/0001')],
                         metrics=['Y-SSIM'])
     expected = np.mean([
-        skimage_metrics.structural_similarity(
+        structural_similarity(
             ref_y(ref_quantize(p)),
             ref_y(ref_quantize(g)),
             gaussian_weights=True,
@@ -302,6 +302,24 @@ def test_registry_subset_names_and_table(gt_frames, monkeypatch):
     table = logged[0]
     assert 'c/0001' in table and 'mean (clip)' in table
     assert f'{expected:.4f}' in table and 'Y-PSNR' not in table
+
+
+def test_table_shows_the_first_rows_and_counts_the_others(gt_frames, monkeypatch):
+    """Vimeo's 4,977 test clips used to log 4,977 rows: the table stops at ``table_rows``."""
+    logged = []
+    monkeypatch.setattr(stvsr_metric, 'print_log',
+                        lambda msg, **kwargs: logged.append(msg))
+    for rows, shown in ((2, ['c/0000', 'c/0001']), (None, [f'c/000{i}' for i in range(5)])):
+        metric = STVSRMetric(metrics=['RGB-PSNR'], table_rows=rows)
+        metric.process(None, [make_sample(gt_frames[:1], gt_frames[:1], f'c/000{i}')
+                              for i in range(5)])
+        metric.evaluate(5)
+        assert len(metric.per_clip) == 5
+        lines = logged[-1].splitlines()
+        assert [line.split()[0] for line in lines if line.startswith('c/')] == shown
+        assert ('... 3 more clips (all in the CSV of tools/test.py --out)' in lines) == bool(rows)
+        assert 'mean (clip)' in lines[-1]
+    assert STVSRMetric().table_rows == 20
 
 
 def test_missing_key_raises(gt_frames):

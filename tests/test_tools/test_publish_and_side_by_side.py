@@ -94,3 +94,31 @@ def test_side_by_side_bad_options_are_one_line(tmp_path, capsys, args, message):
         _tool('side_by_side.py').main([VIDEO, str(out), '--config', BICUBIC_FLOW, *args])
     assert exit_.value.code == 1 and message in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ['file']
+
+
+def test_side_by_side_between_shows_the_in_between_output(tmp_path):
+    frames = list(open_source(VIDEO, 3, 6).frames())  # LR frames 3, 4, 5 (64, 96, 3)
+    middle = np.full((256, 384, 3), 7, np.uint8)
+    cv2.imwrite(str(tmp_path / 'gt.png'), middle)
+    out = tmp_path / 'between.png'
+    _tool('side_by_side.py').main([VIDEO, str(out), '--frame', '3', '--between', '--input-gap',
+                                   '2', '--gt', str(tmp_path / 'gt.png'), '--config',
+                                   BICUBIC_FLOW, '--device', 'cpu'])
+    picture = cv2.imread(str(out))
+    label = 22
+    assert picture.shape == (label + 256, 4 * 384 + 3 * 4, 3)
+    blend = (frames[0].astype(float) + frames[2]) / 2  # inputs 3 and 5 blended
+    assert np.abs(picture[label::4, :384:4] - blend).max() <= 0.5
+    expected = STVSRInferencer(BICUBIC_FLOW, device='cpu').predict([frames[0], frames[2]])[1]
+    np.testing.assert_array_equal(picture[label:, 2 * 388:2 * 388 + 384], expected)
+    np.testing.assert_array_equal(picture[label:, 3 * 388:], middle)
+
+    with pytest.raises(SystemExit):  # a ground truth of another size
+        _tool('side_by_side.py').main([VIDEO, str(tmp_path / 'x.png'), '--between', '--gt',
+                                       str(VIDEO.replace('.mp4', '.png')), '--config',
+                                       BICUBIC_FLOW])
+    cv2.imwrite(str(tmp_path / 'small.png'), middle[:64, :96])
+    with pytest.raises(SystemExit):
+        _tool('side_by_side.py').main([VIDEO, str(tmp_path / 'x.png'), '--between', '--gt',
+                                       str(tmp_path / 'small.png'), '--config', BICUBIC_FLOW])
+    assert not (tmp_path / 'x.png').exists()

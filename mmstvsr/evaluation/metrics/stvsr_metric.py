@@ -80,6 +80,10 @@ class STVSRMetric(BaseMetric):
         frames (Sequence[int], optional): Indices of the output frames of each sample that are
             scored, e.g. ``[1]`` for the middle frame of a triplet (the protocol of the
             Dual-Stream Fusion Network paper). Default: None (all frames).
+        table_rows (int, optional): Clips shown in the logged per-clip
+            table, the first ones, followed by a line counting the others
+            (all are in ``per_clip``, which ``tools/test.py --out`` saves as
+            CSV). None shows all. Defaults to 20.
         collect_device (str): Device used to collect results across ranks,
             'cpu' or 'gpu'. Defaults to 'cpu'.
         prefix (str, optional): Prefix of the metric names. Defaults to None,
@@ -103,6 +107,7 @@ class STVSRMetric(BaseMetric):
                  average: str = 'clip',
                  metrics: Sequence[str] = _ALL_METRICS,
                  frames: Optional[Sequence[int]] = None,
+                 table_rows: Optional[int] = 20,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
@@ -123,6 +128,7 @@ class STVSRMetric(BaseMetric):
         self.average = average
         self.metrics = list(metrics)
         self.frames = None if frames is None else [int(i) for i in frames]
+        self.table_rows = table_rows
         self.per_clip: List[dict] = []
         self.per_video: List[dict] = []
         self.size: Optional[int] = None
@@ -282,11 +288,13 @@ class STVSRMetric(BaseMetric):
         return summary
 
     def _format_table(self, summary: dict) -> str:
-        """Format ``self.per_clip`` and ``summary`` as a text table."""
+        """Format ``self.per_clip`` (its first ``table_rows`` clips) and
+        ``summary`` as a text table."""
         header = ['clip', 'frames'] + self.metrics
+        shown = self.per_clip[:self.table_rows]
         rows = [[row['clip'], str(row['num_frames'])] +
                 [f'{row[m]:.4f}' for m in self.metrics]
-                for row in self.per_clip]
+                for row in shown]
         total = sum(row['num_frames'] for row in self.per_clip)
         mean_row = [f'mean ({self.average})', str(total)]
         mean_row += [f'{summary[m]:.4f}' for m in self.metrics]
@@ -304,8 +312,13 @@ class STVSRMetric(BaseMetric):
         title = (f'STVSRMetric: BT.601 Y / RGB on uint8 frames, '
                  f'crop_border={self.crop_border}, {len(self.per_clip)} '
                  f'clips, average over {self.average}s')
+        more = len(self.per_clip) - len(shown)
+        if more:
+            rows.append([f'... {more} more clips (all in the CSV of '
+                         'tools/test.py --out)'])
         return '\n'.join([title, fmt(header), rule] +
-                         [fmt(r) for r in rows] + [rule, fmt(mean_row)])
+                         [fmt(r) if len(r) > 1 else r[0] for r in rows] +
+                         [rule, fmt(mean_row)])
 
     def prepare(self, module: torch.nn.Module,
                 dataloader: DataLoader) -> None:

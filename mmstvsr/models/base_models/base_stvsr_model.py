@@ -85,6 +85,21 @@ class BaseSTVSRModel(BaseEditModel):
         self.test_window = test_cfg.get('window')
         self.test_stride = test_cfg.get('stride')
 
+    def _refuse_cfg(self, value) -> None:
+        """Refuse the config that MMagic's and MMEngine's inferencers attach to the model they
+        build: MMagic's video inferencers would feed it frames through a test pipeline that makes
+        LR inputs from ground truth, and step through them as a restoration or interpolation
+        model does; mmstvsr's own entry point runs space-time models on videos."""
+        raise NotImplementedError(
+            f'{type(self).__name__} (mmstvsr) does not run in MMagic\'s or MMEngine\'s '
+            'inferencers (MMagicInferencer, VideoRestorationInferencer, '
+            'VideoInterpolationInferencer, ...): use mmstvsr.apis.MMSTVSRInferencer, which takes '
+            "MMagicInferencer's arguments (model_config=..., model_ckpt=...; infer(video=..., "
+            "result_out_dir=...)), or mmstvsr.apis.STVSRInferencer / tools/inference.py")
+
+    #: Set only by those inferencers (``model.cfg = cfg``), which it stops with the message above.
+    cfg = property(fset=_refuse_cfg)
+
     def init_without_checkpoint(self, config: str, checkpoint_name: str) -> None:
         """Get a model ready to run without a checkpoint, as tools/test.py and the inferencer do.
 
