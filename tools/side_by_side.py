@@ -57,9 +57,8 @@ def parse_args(argv=None):
 
 def labelled(panel: np.ndarray, text: str) -> np.ndarray:
     """The BGR panel ``(H, W, 3)`` under a white bar holding ``text``."""
-    bar = np.full((LABEL_HEIGHT, panel.shape[1], 3), 255, np.uint8)
-    cv2.putText(bar, text, (4, LABEL_HEIGHT - 7), cv2.FONT_HERSHEY_SIMPLEX, 0.5, (0, 0, 0), 1,
-                cv2.LINE_AA)
+    from mmstvsr.utils.pictures import text_tile  # mmstvsr after parsing: --help is fast
+    bar = text_tile(panel.shape[1], LABEL_HEIGHT, [(4, text)], font_scale=0.5, margin=7)
     return np.concatenate([bar, panel])
 
 

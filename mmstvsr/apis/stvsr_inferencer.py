@@ -240,9 +240,7 @@ class STVSRInferencer:
             what differs from what was asked, e.g. audio dropped).
         """
         began = time.monotonic()
-        self._check_options(time_factor, tile, tile_overlap, fps)
-        if not 0 <= crf <= 51:
-            raise InferenceError(f'--crf must lie in 0-51 (lower: better and larger), got {crf}')
+        self._check_options(time_factor, tile, tile_overlap, fps, crf)
         kind = check_output(output, overwrite, resume, input)
         if compare:
             if resume:
@@ -319,7 +317,8 @@ class STVSRInferencer:
                     else None, notes=notes)
 
     def _check_options(self, time_factor: int, tile: int, tile_overlap: int,
-                       fps: Optional[float]) -> None:
+                       fps: Optional[float], crf: int) -> None:
+        """Check the numeric options of :meth:`__call__` before any work."""
         try:
             uniform_times(time_factor)
         except ValueError as err:
@@ -329,6 +328,8 @@ class STVSRInferencer:
                                  f'--tile-overlap {tile_overlap}); --tile 0 disables tiling')
         if fps is not None and not (math.isfinite(fps) and fps > 0):
             raise InferenceError(f'--fps must be a positive finite number, got {fps}')
+        if not 0 <= crf <= 51:
+            raise InferenceError(f'--crf must lie in 0-51 (lower: better and larger), got {crf}')
 
     def _manifest(self, source: FrameSource, start: int, time_factor: int) -> dict:
         """The settings that determine the output frames, and the input's fingerprint

@@ -27,6 +27,7 @@ except ImportError:  # H.264 falls back to OpenCV's mp4v
     av = None
 
 from mmstvsr.utils.files import IMAGE_EXTENSIONS, atomic_output, natural_key, same_path, write_png
+from mmstvsr.utils.pictures import text_tile
 
 #: FourCC of OpenCV's video writer for each supported output extension (``--codec mp4v``).
 VIDEO_FOURCC = {'.mp4': 'mp4v', '.mov': 'mp4v', '.mkv': 'mp4v', '.avi': 'MJPG'}
@@ -751,10 +752,9 @@ class CompareSink:
         """Write the comparison of output frame ``index`` with the input frame ``lr``."""
         upscaled = cv2.resize(lr, self.size, interpolation=cv2.INTER_CUBIC)
         gap = np.full((self.size[1], 4, 3), 255, np.uint8)
-        bar = np.full((COMPARE_LABEL_HEIGHT, 2 * self.size[0] + 4, 3), 255, np.uint8)
-        for x, text in ((4, 'input (bicubic)'), (self.size[0] + 8, 'output')):
-            cv2.putText(bar, text, (x, COMPARE_LABEL_HEIGHT - 6), cv2.FONT_HERSHEY_SIMPLEX, 0.45,
-                        (0, 0, 0), 1, cv2.LINE_AA)
+        bar = text_tile(2 * self.size[0] + 4, COMPARE_LABEL_HEIGHT,
+                        [(4, 'input (bicubic)'), (self.size[0] + 8, 'output')], font_scale=0.45,
+                        margin=6)
         self.sink.write(index, np.concatenate([bar, np.concatenate([upscaled, gap, output], 1)]))
 
     def close(self) -> None:

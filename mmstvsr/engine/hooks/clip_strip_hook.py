@@ -10,6 +10,7 @@ from mmagic.registry import HOOKS
 from mmengine.hooks import Hook
 
 from mmstvsr.utils.files import write_png
+from mmstvsr.utils.pictures import text_tile
 
 #: Height of the bar above each column (its output time) and width of the row labels.
 BAR = 18
@@ -25,10 +26,7 @@ def _frames_uint8(frames: torch.Tensor) -> np.ndarray:
 
 def _text(width: int, height: int, text: str) -> np.ndarray:
     """A white ``(height, width, 3)`` tile holding ``text`` in black."""
-    tile = np.full((height, width, 3), 255, np.uint8)
-    cv2.putText(tile, text, (3, height - 5), cv2.FONT_HERSHEY_SIMPLEX, 0.4, (0, 0, 0), 1,
-                cv2.LINE_AA)
-    return tile
+    return text_tile(width, height, [(3, text)], font_scale=0.4, margin=5)
 
 
 def clip_strip(inputs: Optional[np.ndarray], pred: np.ndarray, gt: Optional[np.ndarray],
