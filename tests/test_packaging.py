@@ -147,29 +147,43 @@ def copy_source_tree(dst):
 RESOLVE_SCRIPT = """
 import json, mmstvsr
 from mmagic.registry import MODELS
+from mmengine.config import Config
 from mmstvsr.apis import default_model as d
 cfg, ckpt = d.resolve_model(None, None)
 model = MODELS.build(cfg.model)
 model.init_weights()  # strict: the bundled DBPN weights must load
+as_written = Config.fromfile(d.DEFAULT_CONFIG)  # its relative checkpoints/ path, found in .mim
+MODELS.build(as_written.model).init_weights()
 print('RESULT', json.dumps(dict(package=mmstvsr.__file__, root=d.ROOT, config=d.DEFAULT_CONFIG,
       checkpoint=d.DEFAULT_CHECKPOINT, init=cfg.model.generator.upsampler.init_cfg.checkpoint,
       ckpt=ckpt)))
 """
 
 
-def test_wheel_carries_mim_files_and_runs_the_default_model_from_them(tmp_path):
-    src, dist, site, elsewhere = (tmp_path / d for d in ('src', 'dist', 'site', 'elsewhere'))
-    for folder in (src, site, elsewhere):
+@pytest.fixture(scope='module')
+def wheel(tmp_path_factory):
+    """The wheel built from a copy of the source tree: ``(wheel file, folder it is unpacked
+    in)``; that folder first on ``PYTHONPATH`` stands for ``pip install`` of the wheel alone."""
+    tmp_path = tmp_path_factory.mktemp('wheel')
+    src, dist, site = (tmp_path / d for d in ('src', 'dist', 'site'))
+    for folder in (src, site):
         folder.mkdir()
     copy_source_tree(str(src))
     subprocess.run([
         sys.executable, '-m', 'pip', 'wheel', '.', '--no-deps', '--no-build-isolation', '-q',
         '--disable-pip-version-check', '-w', str(dist)
     ], cwd=src, check=True, timeout=300)
-    wheel, = dist.glob('mmstvsr-*.whl')
+    built, = dist.glob('mmstvsr-*.whl')
+    with zipfile.ZipFile(built) as zf:
+        zf.extractall(site)
+    return built, site
+
+
+def test_wheel_carries_mim_files_and_runs_the_default_model_from_them(wheel, tmp_path):
+    wheel, site = wheel
+    elsewhere = tmp_path
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
-        zf.extractall(site)
     mim = 'mmstvsr/.mim/'
     for required in ('model-index.yml', 'configs/_base_/models/stinet_tiny_s_sr.py',
                      'configs/cascades/dbpn-tiny-then-flow_x4_vimeo-septuplet.py',
@@ -202,13 +216,73 @@ def test_wheel_carries_mim_files_and_runs_the_default_model_from_them(tmp_path):
     assert got['ckpt'] is None
 
 
-def test_mim_search_finds_the_model_zoo():
-    """Only where openmim is installed (it is not in the pinned venv: it would downgrade
-    setuptools and requests) and mmstvsr from a wheel: openmim 0.3.9 reads
-    ``<site-packages>/mmstvsr/.mim``, which an editable install does not have."""
-    search = pytest.importorskip('mim.commands.search')
-    from mim.utils import get_installed_path
-    if not osp.isfile(osp.join(get_installed_path('mmstvsr'), '.mim', 'model-index.yml')):
-        pytest.skip('mmstvsr is an editable install: openmim 0.3.9 does not find it')
-    table = search.get_model_info('mmstvsr', local=True)
-    assert 'dbpn-tiny-then-flow_x4_vimeo-septuplet' in set(table.index)
+def _mim(args, site, cwd):
+    """``mim ARGS`` (openmim's command line) with the unpacked wheel first on the path."""
+    mim = osp.join(osp.dirname(sys.executable), 'mim')
+    return subprocess.run([mim] + args, cwd=cwd, env=dict(os.environ, PYTHONPATH=str(site)),
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_mim_search_lists_the_model_zoo(wheel, tmp_path):
+    """``mim search mmstvsr`` reads ``mmstvsr/.mim/model-index.yml`` of the installed package.
+    (openmim 0.3.9 looks for it where the distribution is, so an editable install, whose
+    distribution is in site-packages and code in the clone, is not found: see the README.)"""
+    run = _mim(['search', 'mmstvsr', '--valid-config'], wheel[1], tmp_path)
+    assert run.returncode == 0, run.stderr[-3000:]
+    listed = set(re.findall(r"'([^']+)'", run.stdout.split('valid config ids:')[1]))
+    expected = {m['Name'] for path in metafiles() for m in read_yaml(path)['Models']}
+    assert listed == expected, expected ^ listed
+
+
+def test_mim_test_runs_a_config_of_the_wheel(wheel, tmp_path):
+    """``mim test mmstvsr CONFIG --checkpoint CKPT`` runs the wheel's ``tools/test.py`` on the
+    wheel's config (openmim requires a checkpoint: an empty one, as the baseline learns
+    nothing), giving the README's baseline figures."""
+    import torch
+    torch.save(dict(state_dict={}), tmp_path / 'none.pth')
+    run = _mim(['test', 'mmstvsr', 'configs/baselines/bicubic-flow_x4_vimeo-septuplet.py',
+                '--checkpoint', 'none.pth', '--cfg-options',
+                f'test_dataloader.dataset.data_root={ROOT}/tests/data/vimeo_septuplet',
+                'test_dataloader.num_workers=0'], wheel[1], tmp_path)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert f'{wheel[1]}/mmstvsr/.mim/tools/test.py' in run.stdout
+    assert 'Y-PSNR: 30.2514  Y-SSIM: 0.8205  RGB-PSNR: 28.3201' in run.stdout
+
+
+def _cascade_from_its_config():
+    """The default cascade built from its config file as written (relative weight paths)."""
+    from mmagic.registry import MODELS
+
+    from mmstvsr.utils.checkpoint import init_weights_quietly
+    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'cascades',
+                                   'dbpn-tiny-then-flow_x4_vimeo-septuplet.py'))
+    assert not osp.isabs(cfg.model.generator.upsampler.init_cfg.checkpoint)
+    model = MODELS.build(cfg.model)
+    init_weights_quietly(model)
+    return model.generator.upsample.state_dict()
+
+
+def test_config_weight_paths_resolve_from_any_directory(tmp_path, monkeypatch):
+    """A config's ``checkpoints/...`` path is found from another working directory (in the
+    clone here; in ``.mim`` from a wheel), and a file there of that name comes first."""
+    import torch
+    shipped = torch.load(osp.join(ROOT, 'checkpoints', 'stinet-tiny-s-sr_x4_bundled.pth'),
+                         map_location='cpu', weights_only=False)['state_dict']
+    monkeypatch.chdir(tmp_path)
+    weights = _cascade_from_its_config()
+    assert all(torch.equal(weights[k[len('generator.'):]], v) for k, v in shipped.items()
+               if k.startswith('generator.'))
+
+    (tmp_path / 'checkpoints').mkdir()  # the user's own file of that name, where they run
+    own = {k: v + 1 for k, v in shipped.items()}
+    torch.save(dict(state_dict=own), tmp_path / 'checkpoints' / 'stinet-tiny-s-sr_x4_bundled.pth')
+    weights = _cascade_from_its_config()
+    assert all(torch.equal(weights[k[len('generator.'):]], v) for k, v in own.items()
+               if k.startswith('generator.'))
+
+
+def test_a_missing_weight_file_is_named_as_the_config_writes_it(tmp_path, monkeypatch):
+    from mmstvsr.utils.checkpoint import pretrained_state_dict
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FileNotFoundError, match=r'^checkpoints/nowhere\.pth not found'):
+        pretrained_state_dict('checkpoints/nowhere.pth')

@@ -128,16 +128,50 @@ test_cfg = dict(type='MultiTestLoop')
     assert 20 < kept['PSNR'] < 45, kept  # MMagic's metric (RGB, all frames)
 
 
-@pytest.mark.xfail(strict=True, reason='a stock Runner.test() initialises no weights: the '
-                   "cascade's frozen DBPN keeps random ones unless mmstvsr's tools/test.py "
-                   '(init_without_checkpoint) runs it; to fix in the model or with a hook')
-def test_cascade_reads_its_pretrained_part_under_a_stock_runner(tmp_path):
-    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'cascades',
-                                   'dbpn-tiny-then-flow_x4_vimeo-septuplet.py'))
+class _SeenWeights(Exception):
+    """Stops a test run at its first step, with the weights the model had there."""
+
+
+class _StopAtFirstStep(Hook):
+
+    def after_test_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+        raise _SeenWeights(runner.model.generator.upsample.state_dict())
+
+
+def _weights_at_first_test_step(cfg: Config, tmp_path, load_from=None) -> dict:
+    """The DBPN weights of the cascade after its first step in a stock ``Runner.test()``."""
     runner = _test_runner(cfg, tmp_path)
-    runner.load_or_resume()  # what Runner.test() does to the model before its loop
+    runner._load_from = load_from  # as Runner.from_cfg sets cfg.load_from
+    runner.register_hook(_StopAtFirstStep(), 'LOWEST')
+    with pytest.raises(_SeenWeights) as seen:
+        runner.test()
+    return seen.value.args[0]
+
+
+def _shipped_upsampler(cfg: Config) -> dict:
     shipped = torch.load(osp.join(ROOT, cfg.s_sr_checkpoint), map_location='cpu',
                          weights_only=False)['state_dict']
-    weights = runner.model.generator.upsample.state_dict()
-    assert all(torch.equal(weights[k[len('generator.'):]], v) for k, v in shipped.items()
-               if k.startswith('generator.'))
+    return {k[len('generator.'):]: v for k, v in shipped.items() if k.startswith('generator.')}
+
+
+def test_cascade_reads_its_pretrained_part_under_a_stock_runner(tmp_path):
+    """A stock ``Runner.test()`` never calls ``init_weights()``: the default cascade's frozen
+    DBPN reads its weight file at the first test step (``init_fixed_parts_once``)."""
+    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'cascades',
+                                   'dbpn-tiny-then-flow_x4_vimeo-septuplet.py'))
+    shipped = _shipped_upsampler(cfg)
+    weights = _weights_at_first_test_step(cfg, tmp_path)
+    assert weights.keys() == shipped.keys()
+    assert all(torch.equal(weights[k], v) for k, v in shipped.items())
+
+
+def test_a_checkpoint_given_to_a_stock_runner_is_not_overwritten(tmp_path):
+    """``load_from`` (MMagic's ``tools/test.py CONFIG CHECKPOINT``) wins over the config's
+    weight files: e.g. a fine-tuned default model tested with the cascade's config."""
+    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'cascades',
+                                   'dbpn-tiny-then-flow_x4_vimeo-septuplet.py'))
+    tuned = {f'generator.upsample.{k}': v + 1 for k, v in _shipped_upsampler(cfg).items()}
+    checkpoint = tmp_path / 'tuned.pth'
+    torch.save(dict(state_dict=tuned), checkpoint)
+    weights = _weights_at_first_test_step(cfg, tmp_path / 'work', load_from=str(checkpoint))
+    assert all(torch.equal(weights[k[len('generator.upsample.'):]], v) for k, v in tuned.items())

@@ -10,25 +10,12 @@ from typing import Optional, Tuple, Union
 
 from mmengine.config import Config
 
+from mmstvsr.utils.resources import resource_root
 from .video_io import InferenceError
-
-#: The package folder, ``mmstvsr/``.
-PACKAGE_DIR = osp.dirname(osp.dirname(osp.abspath(__file__)))
-_DEFAULT_CONFIG = osp.join('configs', 'cascades', 'dbpn-tiny-then-flow_x4_vimeo-septuplet.py')
-
-
-def resource_root() -> str:
-    """The folder that holds ``configs/``, ``tools/`` and ``checkpoints/``: the repository root
-    when the package is imported from a clone (``pip install -e .`` or on ``sys.path``), else
-    the package's ``.mim`` folder, where a wheel carries them (see setup.py)."""
-    repo = osp.dirname(PACKAGE_DIR)
-    if osp.isfile(osp.join(repo, _DEFAULT_CONFIG)):
-        return repo
-    return osp.join(PACKAGE_DIR, '.mim')
-
 
 #: Where the configs and the bundled weights are (:func:`resource_root`).
 ROOT = resource_root()
+_DEFAULT_CONFIG = osp.join('configs', 'cascades', 'dbpn-tiny-then-flow_x4_vimeo-septuplet.py')
 DEFAULT_CONFIG = osp.join(ROOT, _DEFAULT_CONFIG)
 _S_SR_BASE = osp.join(ROOT, 'configs', '_base_', 'models', 'stinet_tiny_s_sr.py')
 #: The weights the default config reads: ``s_sr_checkpoint`` of the base config that names them

@@ -31,6 +31,8 @@ from mmengine.model.weight_init import PretrainedInit, update_init_info
 from mmengine.registry import WEIGHT_INITIALIZERS
 from mmengine.runner import CheckpointLoader
 
+from .resources import resolve_resource
+
 
 class CheckpointError(ValueError):
     """A file that cannot be loaded as a checkpoint; the message names it and the fix."""
@@ -127,7 +129,9 @@ def pretrained_state_dict(filename: str,
         filename (str): A plain state dict, or a checkpoint holding one under ``state_dict`` (a
             checkpoint saved by MMEngine's Runner holds the whole model there, e.g. an MMagic
             model's ``generator.*``). A leading ``module.`` (``DataParallel``) is removed from
-            every key.
+            every key. A relative path that is not found from the working directory is looked
+            up in the repository or the installed package
+            (:func:`~mmstvsr.utils.resources.resolve_resource`), as configs name their files.
         prefix (str, optional): Keep only the keys under it, without it: where the network is in
             the file, e.g. ``'generator.'``. Default: None (every key).
         missing (str): What the file is and how to get it, for the error when it does not exist.
@@ -140,6 +144,7 @@ def pretrained_state_dict(filename: str,
         FileNotFoundError: There is no such file (one line naming it, then ``missing``).
         CheckpointError: It holds no state dict, or no key under ``prefix``.
     """
+    filename = resolve_resource(filename)  # a config's relative path, from any folder
     if '://' in str(filename):  # a URL scheme of MMEngine's CheckpointLoader
         checkpoint = CheckpointLoader.load_checkpoint(filename, map_location, logger='silent')
     elif not osp.isfile(osp.expanduser(filename)):

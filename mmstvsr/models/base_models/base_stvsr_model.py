@@ -84,6 +84,13 @@ class BaseSTVSRModel(BaseEditModel):
         test_cfg = test_cfg or {}
         self.test_window = test_cfg.get('window')
         self.test_stride = test_cfg.get('stride')
+        #: Whether weights were loaded into the whole model (a checkpoint, e.g. ``load_from``).
+        self.weights_loaded = False
+        self._register_load_state_dict_pre_hook(self._note_weights_loaded)
+
+    def _note_weights_loaded(self, *args) -> None:
+        """Load pre-hook of the whole model: its weights come from a checkpoint."""
+        self.weights_loaded = True
 
     def _refuse_cfg(self, value) -> None:
         """Refuse the config that MMagic's and MMEngine's inferencers attach to the model they
@@ -124,6 +131,33 @@ class BaseSTVSRModel(BaseEditModel):
                              'only models without trainable weights, such as the classical '
                              'baselines, run without one')
         init_weights_quietly(self)
+
+    def init_fixed_parts_once(self) -> None:
+        """Initialise a model without trainable weights that was neither initialised nor loaded.
+
+        A stock MMEngine ``Runner.test()`` / ``val()`` (MMagic's ``tools/test.py``) never calls
+        ``init_weights()``; only ``train()`` does. A model without trainable weights (the
+        classical baselines, a cascade of fixed pretrained networks such as the default model)
+        gets nothing from a checkpoint, so its fixed parts would keep random weights. Called
+        before every validation and test step, this reads their weight files
+        (``init_cfg=dict(type='Pretrained')``) once, as :meth:`init_without_checkpoint` does.
+        Learned models, and models already initialised or given a checkpoint
+        (:attr:`weights_loaded`), are left as they are.
+        """
+        if self.is_init or self.weights_loaded:
+            return
+        if not any(p.requires_grad for p in self.parameters()):
+            init_weights_quietly(self)
+
+    def val_step(self, data) -> list:
+        """MMEngine's validation step, after :meth:`init_fixed_parts_once`."""
+        self.init_fixed_parts_once()
+        return super().val_step(data)
+
+    def test_step(self, data) -> list:
+        """MMEngine's test step, after :meth:`init_fixed_parts_once`."""
+        self.init_fixed_parts_once()
+        return super().test_step(data)
 
     # ------------------------------------------------------------------ helpers
     def _resolve_times(self, times: Optional[Sequence[float]],
