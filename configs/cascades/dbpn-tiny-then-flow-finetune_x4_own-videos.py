@@ -3,8 +3,11 @@
 # bundled weights (`s_sr_init`, read by its init_cfg) and is trained, no longer frozen, through the
 # interpolation, with L1 on all 7 frames of septuplets cut from every video (mp4, mov, ...) and
 # folder of frames under `data_root` (VideoFolderClipsDataset: no list file; clips across scene
-# cuts and static clips are left out). Validation draws input | output | GT strips (ClipStripHook)
-# of a few clips of the same folder. Point both at your folder:
+# cuts and static clips are left out; the motion it measures is cached in
+# `data_root`/.mmstvsr_index.json, so a later run decodes only new or changed videos: set
+# index_cache=False in own_clips to turn it off, or a file path to put it elsewhere). Validation
+# draws input | output | GT strips (ClipStripHook) of a few clips of the same folder. Point both
+# at your folder:
 #   python tools/train.py configs/cascades/dbpn-tiny-then-flow-finetune_x4_own-videos.py \
 #       --work-dir work_dirs/own --cfg-options train_dataloader.dataset.data_root=MY_VIDEOS \
 #       val_dataloader.dataset.data_root=MY_VIDEOS

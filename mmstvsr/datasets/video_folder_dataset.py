@@ -1,21 +1,40 @@
 """Training clips cut from any folder of videos or frame folders, to fine-tune on own footage."""
+import contextlib
+import hashlib
+import json
 import os
 import os.path as osp
-from typing import List, Optional, Tuple
+import tempfile
+import warnings
+from typing import Dict, List, Optional, Tuple, Union
 
 import cv2
 import numpy as np
 from mmagic.registry import DATASETS, TRANSFORMS
 from mmcv.transforms import BaseTransform
 from mmengine.dataset import BaseDataset
+from mmengine.dist import get_rank
+from tqdm import tqdm
 
 from mmstvsr.utils.files import IMAGE_EXTENSIONS, natural_key
-from .frame_errors import CorruptFrameErrorMixin
+from .frame_errors import CorruptFrameError, CorruptFrameErrorMixin, frame_problem
 
 #: File name endings read as videos (by OpenCV's FFmpeg backend).
 VIDEO_EXTENSIONS = ('.mp4', '.m4v', '.mov', '.avi', '.mkv', '.webm', '.mpg', '.mpeg', '.wmv')
 #: Width of the grey thumbnails whose differences measure the motion between frames.
 THUMB_WIDTH = 64
+#: Name of the index cache in ``data_root`` (:class:`VideoFolderClipsDataset` ``index_cache``).
+INDEX_NAME = '.mmstvsr_index.json'
+#: Layout of the index cache and of the measurement (:func:`frame_differences`): raise it when
+#: either changes, and caches of another version are rebuilt.
+INDEX_VERSION = 1
+_INDEX_FORMAT = 'mmstvsr-video-index'
+#: Decoding at least this many sources when the dataset is built shows a progress bar.
+PROGRESS_MIN_SOURCES = 4
+
+
+class IndexCacheWarning(UserWarning):
+    """The index cache of a :class:`VideoFolderClipsDataset` cannot be read or written."""
 
 
 def find_sources(root: str) -> List[Tuple[str, str]]:
@@ -128,6 +147,184 @@ def plan_clips(diffs: np.ndarray, clip_length: int, clip_stride: int, scene_cut_
     return starts, cuts, static
 
 
+def _size_mtime(path: str) -> List[int]:
+    stat = os.stat(path)
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def source_fingerprint(path: str) -> list:
+    """What identifies the content of a source without decoding it.
+
+    Args:
+        path (str): A video file or a frame folder (as listed by :func:`find_sources`).
+
+    Returns:
+        list: ``[size, mtime_ns]`` of a video file; ``[[name, size, mtime_ns], ...]`` of the
+        frames of a folder, in order (other files of the folder are left out).
+    """
+    if osp.isdir(path):
+        return [[osp.basename(file), *_size_mtime(file)] for file in folder_frames(path)]
+    return _size_mtime(path)
+
+
+def index_params() -> dict:
+    """Everything besides the source that :func:`index_source` depends on (stored per entry)."""
+    return dict(version=INDEX_VERSION, thumb_width=THUMB_WIDTH, opencv=cv2.__version__)
+
+
+def _read_frame(path: str) -> np.ndarray:
+    """A frame file as BGR ``(H, W, 3)``; a :class:`CorruptFrameError` naming it when it does
+    not decode."""
+    frame = cv2.imread(path, cv2.IMREAD_COLOR)
+    if frame is None:
+        raise CorruptFrameError(f'{path} {frame_problem(path)}: replace or delete it (a frame '
+                                'folder must hold frames that decode)')
+    return frame
+
+
+def index_source(path: str) -> Tuple[int, np.ndarray]:
+    """Decode a source once: its number of frames and their :func:`frame_differences`.
+
+    Args:
+        path (str): A video file or a frame folder.
+
+    Returns:
+        tuple[int, np.ndarray]: N and the ``(N - 1,)`` differences.
+    """
+    if osp.isdir(path):
+        files = folder_frames(path)
+        return len(files), frame_differences(_read_frame(file) for file in files)
+    diffs = frame_differences(read_video(path))
+    return len(diffs) + 1, diffs
+
+
+def default_index_path(root: str) -> str:
+    """Where the index cache of ``root`` goes by default.
+
+    Args:
+        root (str): The dataset folder.
+
+    Returns:
+        str: ``root/.mmstvsr_index.json`` when ``root`` is writable, else
+        ``$MMSTVSR_CACHE/video-index/<hash of the real path of root>.json`` (default
+        ``~/.cache/mmstvsr``).
+    """
+    if os.access(root, os.W_OK):
+        return osp.join(root, INDEX_NAME)
+    cache = os.environ.get('MMSTVSR_CACHE') or osp.join(osp.expanduser('~'), '.cache', 'mmstvsr')
+    digest = hashlib.sha1(osp.realpath(root).encode()).hexdigest()[:16]
+    return osp.join(cache, 'video-index', f'{digest}.json')
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, IndexCacheWarning, stacklevel=3)
+
+
+def _read_entry(entry) -> dict:
+    """A cache entry with its ``diffs`` as an array; ValueError when it is malformed."""
+    try:
+        num_frames, diffs = entry['num_frames'], np.asarray(entry['diffs'], np.float64)
+        well_formed = (isinstance(entry['params'], dict) and isinstance(entry['fingerprint'], list)
+                       and isinstance(num_frames, int) and diffs.ndim == 1
+                       and len(diffs) == max(num_frames - 1, 0))
+    except (KeyError, TypeError, ValueError) as err:
+        raise ValueError(f'malformed entry ({err!r})') from None
+    if not well_formed:
+        raise ValueError('malformed entry')
+    return dict(entry, diffs=diffs)
+
+
+def load_index(path: str) -> Dict[str, dict]:
+    """The entries of an index cache file, by source name.
+
+    Args:
+        path (str): The cache file (written by :func:`save_index`).
+
+    Returns:
+        dict[str, dict]: ``params``, ``fingerprint``, ``num_frames`` and ``diffs`` (``(N - 1,)``
+        float64) of each source; empty when the file does not exist, is of another version or,
+        with an :class:`IndexCacheWarning`, is unreadable or corrupt.
+    """
+    try:
+        with open(path, encoding='utf-8') as f:
+            data = json.load(f)
+        if not isinstance(data, dict) or data.get('format') != _INDEX_FORMAT:
+            raise ValueError('not an mmstvsr video index')
+        if data.get('version') != INDEX_VERSION:
+            return {}
+        return {name: _read_entry(entry) for name, entry in dict(data['sources']).items()}
+    except (FileNotFoundError, NotADirectoryError):  # none yet
+        return {}
+    except (OSError, ValueError, TypeError, KeyError) as err:
+        _warn(f'ignoring the video index cache {path}, unreadable ({err}); it is rebuilt')
+        return {}
+
+
+def save_index(path: str, entries: Dict[str, dict]) -> None:
+    """Write the index cache atomically: to a unique temporary name beside it, then renamed.
+
+    Several processes may write at once; the last rename wins and the file is never half
+    written. A location that cannot be written gives an :class:`IndexCacheWarning`.
+
+    Args:
+        path (str): The cache file.
+        entries (dict[str, dict]): As returned by :func:`load_index`.
+    """
+    data = dict(format=_INDEX_FORMAT, version=INDEX_VERSION, sources={
+        name: dict(entry, diffs=entry['diffs'].tolist()) for name, entry in entries.items()})
+    try:
+        folder = osp.dirname(osp.abspath(path))
+        os.makedirs(folder, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f'{osp.basename(path)}.', suffix='.partial', dir=folder)
+        try:
+            with os.fdopen(fd, 'w', encoding='utf-8') as f:
+                json.dump(data, f)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, 0o644)  # mkstemp makes it 0o600: let other users read a shared cache
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.remove(tmp)
+            raise
+    except OSError as err:
+        _warn(f'cannot write the video index cache {path} ({err}); the next build decodes the '
+              'videos again: set index_cache to a writable file, or False')
+
+
+def index_sources(sources: List[Tuple[str, str]],
+                  cache: Optional[str]) -> Dict[str, Tuple[int, np.ndarray]]:
+    """Number of frames and :func:`frame_differences` of each source, decoding only those that
+    are not in the cache with the same fingerprint and parameters, then updating the cache.
+
+    Args:
+        sources (list[tuple[str, str]]): ``(name, path)`` from :func:`find_sources`.
+        cache (str, optional): The index cache file; None: decode every source, cache nothing.
+
+    Returns:
+        dict[str, tuple[int, np.ndarray]]: N and the ``(N - 1,)`` differences, by source name.
+    """
+    cached = load_index(cache) if cache else {}
+    params, entries, todo = index_params(), {}, []
+    for name, path in sources:
+        # taken before decoding: a source changed meanwhile is decoded again by the next build
+        fingerprint = source_fingerprint(path)
+        entry = cached.get(name)
+        if entry and entry['params'] == params and entry['fingerprint'] == fingerprint:
+            entries[name] = entry
+        else:
+            todo.append((name, path, fingerprint))
+    quiet = len(todo) < PROGRESS_MIN_SOURCES or get_rank() != 0
+    for name, path, fingerprint in tqdm(todo, desc='indexing videos', unit='video',
+                                        disable=quiet, dynamic_ncols=True):
+        num_frames, diffs = index_source(path)
+        entries[name] = dict(params=params, fingerprint=fingerprint, num_frames=num_frames,
+                             diffs=diffs)
+    if cache and (todo or entries.keys() != cached.keys()):
+        save_index(cache, entries)
+    return {name: (entry['num_frames'], entry['diffs']) for name, entry in entries.items()}
+
+
 @DATASETS.register_module()
 class VideoFolderClipsDataset(CorruptFrameErrorMixin, BaseDataset):
     """Clips of ``clip_length`` consecutive frames from every video under a folder; no list file.
@@ -140,6 +337,12 @@ class VideoFolderClipsDataset(CorruptFrameErrorMixin, BaseDataset):
     above ``scene_cut_threshold``) or barely moves (mean neighbour difference below
     ``static_threshold``). Frames are decoded again when an item is loaded, by
     :class:`LoadClipFrames`, which the pipeline starts with.
+
+    The frame counts and differences are kept in an index cache file (``index_cache``), by video,
+    with the video's size and modification time (of each frame, for a frame folder) and the
+    measurement's parameters (:func:`index_params`): a later build decodes only the videos added
+    or changed since, and the clip options (``clip_length``, ``clip_stride``, thresholds) can
+    change without decoding anything. A progress bar shows when 4 or more videos are decoded.
 
     Items: ``key`` (``'<video>/<first frame:06d>'``), ``clip`` (the video's name relative to
     ``data_root``), ``input_indices`` (every ``input_gap``-th frame of the clip, from its first),
@@ -156,6 +359,12 @@ class VideoFolderClipsDataset(CorruptFrameErrorMixin, BaseDataset):
             ``clip_length`` (clips do not overlap).
         scene_cut_threshold (float): See above. Default: 40.
         static_threshold (float): See above; 0 keeps static clips. Default: 0.5.
+        index_cache (str | bool, optional): The index cache file (JSON, written atomically; an
+            unreadable one is rebuilt and an unwritable location only warns, with an
+            :class:`IndexCacheWarning`). True: ``data_root/.mmstvsr_index.json``, or under
+            ``~/.cache/mmstvsr/video-index/`` when ``data_root`` is read-only
+            (:func:`default_index_path`); False or None: no cache, every video is decoded.
+            Default: True.
         **kwargs: Other arguments of :class:`mmengine.dataset.BaseDataset` (``pipeline``,
             ``test_mode``, ...).
     """
@@ -167,6 +376,7 @@ class VideoFolderClipsDataset(CorruptFrameErrorMixin, BaseDataset):
                  clip_stride: Optional[int] = None,
                  scene_cut_threshold: float = 40.0,
                  static_threshold: float = 0.5,
+                 index_cache: Union[str, bool, None] = True,
                  **kwargs):
         if clip_length < 2 or input_gap < 1 or (clip_length - 1) % input_gap:
             raise ValueError(f'clip_length - 1 must be a positive multiple of input_gap, got '
@@ -176,21 +386,26 @@ class VideoFolderClipsDataset(CorruptFrameErrorMixin, BaseDataset):
         self.clip_stride = clip_stride or clip_length
         self.scene_cut_threshold = scene_cut_threshold
         self.static_threshold = static_threshold
+        self.index_cache = index_cache
         #: ``(video, frames, clips kept, dropped as cuts, dropped as static)`` of each video
         self.summary: List[Tuple[str, int, int, int, int]] = []
         super().__init__(data_root=data_root, **kwargs)
 
+    def index_cache_path(self) -> Optional[str]:
+        """The index cache file of ``index_cache``, or None when there is none."""
+        if self.index_cache is True:
+            return default_index_path(self.data_root)
+        return osp.expanduser(self.index_cache) if self.index_cache else None
+
     def load_data_list(self) -> List[dict]:
-        """Count the frames of every video, measure their motion and keep the clips that pass."""
+        """Count the frames of every video, measure their motion (or read both from the index
+        cache) and keep the clips that pass."""
+        sources = find_sources(self.data_root)
+        index = index_sources(sources, self.index_cache_path())
         data_list = []
-        for name, path in find_sources(self.data_root):
-            if osp.isdir(path):
-                files = folder_frames(path)
-                diffs = frame_differences(cv2.imread(file) for file in files)
-            else:
-                files = None
-                diffs = frame_differences(read_video(path))
-            num_frames = len(diffs) + 1 if files is None or files else 0
+        for name, path in sources:
+            num_frames, diffs = index[name]
+            files = folder_frames(path) if osp.isdir(path) else None
             starts, cuts, static = plan_clips(diffs, self.clip_length, self.clip_stride,
                                               self.scene_cut_threshold, self.static_threshold)
             self.summary.append((name, num_frames, len(starts), cuts, static))
@@ -237,10 +452,7 @@ class LoadClipFrames(BaseTransform):
         if 'video' in results:
             frames = list(read_video(results['video'], *results['frame_range']))
         else:
-            frames = [cv2.imread(path, cv2.IMREAD_COLOR) for path in results['gt_path']]
-            missing = [path for path, frame in zip(results['gt_path'], frames) if frame is None]
-            if missing:
-                raise ValueError(f'frames do not decode: {", ".join(missing)}')
+            frames = [_read_frame(path) for path in results['gt_path']]
         if self.channel_order == 'rgb':
             frames = [cv2.cvtColor(frame, cv2.COLOR_BGR2RGB) for frame in frames]
         results[self.key] = frames
