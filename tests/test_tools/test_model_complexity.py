@@ -1,12 +1,15 @@
-"""tools/analysis/model_complexity.py: parameter and FLOP counts checked against hand arithmetic."""
+"""tools/analysis/model_complexity.py: parameter and FLOP counts checked against hand arithmetic,
+and the README's figures (large models counted with ``--fast``, which gives the normal count)."""
 import importlib.util
 import json
 import os.path as osp
+import re
 import subprocess
 import sys
 
 import pytest
 import torch
+import torch.nn as nn
 from mmagic.models.editors.edvr.edvr_net import ModulatedDCNPack as MMagicModulatedDCNPack
 from mmagic.registry import MODELS
 from mmengine.analysis import FlopAnalyzer
@@ -19,6 +22,8 @@ TOOL = 'tools/analysis/model_complexity.py'
 TINY = 'configs/baselines/residual-stvsr-tiny_x4_vimeo-septuplet.py'
 BASELINE = 'configs/baselines/bicubic-flow_x4_vimeo-septuplet.py'
 STINET_OFFICIAL = 'configs/stinet/stinet-official_x4_2xb15-500k_vimeo-septuplet.py'
+STARNET = 'configs/starnet/starnet_x4_1xb10-70e_vimeo-triplet.py'
+DSFN = 'configs/dsfn/dsfn_espcn-superslomo_x2_1xb24-50e_vimeo-triplet.py'
 TINY_INPUT = ['--input-shape', '2', '16', '16']  # T=2 LR frames of 16x16 -> 3 frames of 64x64
 
 
@@ -40,6 +45,43 @@ def _tool_module():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope='module')
+def fast_count():
+    """``fast_count(config, *args)``: the result of the tool's ``main([config, '--fast', *args])``,
+    computed once per module (large models at full size: seconds each)."""
+    cache = {}
+
+    def count(config, *args):
+        if (config, args) not in cache:
+            cache[config, args] = _tool_module().main([osp.join(ROOT, config), '--fast', *args])
+        return cache[config, args]
+
+    return count
+
+
+def _readme_sentence(pattern):
+    """The groups of ``pattern`` in the README's text, line breaks and runs of spaces read as one
+    space; fails naming the pattern when the sentence is gone."""
+    with open(osp.join(ROOT, 'README.md'), encoding='utf-8') as f:
+        match = re.search(pattern, ' '.join(f.read().split()))
+    assert match, f'no README sentence matches {pattern!r}: update the pattern to the new wording'
+    return match.groups()
+
+
+def _as_printed(figure):
+    """``pytest.approx`` of a README figure within half its last printed digit: '1253.4' +- 0.05,
+    '316' +- 0.5 (a float from ``readme_rows`` is read back as printed)."""
+    text = repr(figure) if isinstance(figure, float) else figure
+    return pytest.approx(float(text), abs=0.5 * 10**-len(text.partition('.')[2]))
+
+
+def _gflops_per_frame(result, module=None):
+    """GFLOPs per output frame of the whole model, or of one child of its generator."""
+    flops = result['flops']
+    macs = flops['macs'] if module is None else flops['macs_by_module'][module]
+    return 2 * macs / result['output_shape'][0] / 1e9
 
 
 def _bicubic_x4_macs(planes, h, w):
@@ -126,10 +168,100 @@ def test_modulated_deformable_conv_handle(pack):
     assert set(analyzer.unsupported_ops()) == {'aten::sigmoid'}  # the mask, element-wise
 
 
-@pytest.mark.parametrize('config,params,gflops', [(BASELINE, 0, 0.321), (TINY, 21_456, 1.159)])
-def test_readme_size_and_cost_table(tmp_path, config, params, gflops):
+@pytest.mark.parametrize('config,params', [(BASELINE, 0), (TINY, 21_456),
+                                           (STINET_OFFICIAL, 11_761_602)])
+def test_readme_size_and_cost_table(readme_rows, fast_count, config, params):
     """README "Size and cost": parameters and GFLOPs per output frame at the default input (the
-    Vid4 window, 4 LR frames of 144x180)."""
-    result = _complexity(tmp_path, config)
+    Vid4 window, 4 LR frames of 144x180), counted with --fast (STINet: minutes without)."""
+    # the table's row is the config's only README row with one number (the Speed table has four)
+    [[gflops]] = [row for row in readme_rows(f"`{config.partition('/')[2]}`") if len(row) == 1]
+    result = fast_count(config)
     assert result['params']['total'] == params
-    assert result['flops']['flops_per_output_frame'] / 1e9 == pytest.approx(gflops, abs=5e-4)
+    assert _gflops_per_frame(result) == _as_printed(gflops)
+
+
+@pytest.mark.parametrize('config', [BASELINE, TINY])
+def test_fast_count_equals_normal_count_at_the_default_input(fast_count, config):
+    """The table's models cheap enough to count both ways at its full size: --fast gives the
+    normal count, operator by operator and module by module."""
+    assert _tool_module().main([osp.join(ROOT, config)])['flops'] == fast_count(config)['flops']
+
+
+def test_readme_stinet_cost_by_part(fast_count):
+    """README "Size and cost": STINet's dense DBPN, ST-FI and ST-LR, per output frame."""
+    figures = _readme_sentence(r"STINet's cost is dominated by the dense DBPN \((\d+) GFLOPs per "
+                               r'output frame\), ST-FI \((\d+):[^)]*\) and ST-LR \((\d+)\)')
+    result = fast_count(STINET_OFFICIAL)
+    for module, figure in zip(['initializer', 'stfi', 'stlr'], figures):
+        assert _gflops_per_frame(result, module) == _as_printed(figure), module
+
+
+def test_readme_starnet_cost(fast_count):
+    """README "Size and cost": STARnet on a Vimeo triplet, total and its largest parts (the
+    config and input are read from the sentence, the command it prints)."""
+    config, shape, params, total, rbpn, hr_tsr, refiner = _readme_sentence(
+        r'STARnet \(`(starnet/\S+\.py) --input-shape (\d+ \d+ \d+)`, a Vimeo-90K triplet\): '
+        r'([\d,]+) parameters, ([\d.]+) GFLOPs per output frame \(of 3 at 256x448\), mostly '
+        r'RBPN \((\d+)\), the HR T-SR path \((\d+)\) and NetF / NetB \((\d+) each\)')
+    assert config == STARNET.partition('/')[2]
+    result = fast_count(STARNET, '--input-shape', *shape.split())
+    assert result['output_shape'] == [3, 256, 448]
+    assert result['params']['total'] == int(params.replace(',', ''))
+    assert _gflops_per_frame(result) == _as_printed(total)
+    for module, figure in [('spatial_sr', rbpn), ('hr_temporal_sr', hr_tsr),
+                           ('forward_refiner', refiner), ('backward_refiner', refiner)]:
+        assert _gflops_per_frame(result, module) == _as_printed(figure), module
+
+
+def test_readme_dsfn_cost(fast_count):
+    """README, DSFN section: the default model's parameters and GFLOPs per output frame on a
+    Vimeo triplet (the input is read from the command the sentence prints)."""
+    params, total, shape = _readme_sentence(
+        r'The default model has ([\d,]+) parameters: .*? It costs ([\d.]+) GFLOPs per output '
+        r'frame on a Vimeo triplet \(`tools/analysis/model_complexity.py CONFIG --input-shape '
+        r'(\d+ \d+ \d+)`\)')
+    result = fast_count(DSFN, '--input-shape', *shape.split())
+    assert result['output_shape'] == [3, 256, 448]
+    assert result['params']['total'] == int(params.replace(',', ''))
+    assert _gflops_per_frame(result) == _as_printed(total)
+
+
+@pytest.mark.parametrize('config,shape', [(TINY, [2, 16, 16]), (BASELINE, [2, 16, 16]),
+                                          (STINET_OFFICIAL, [2, 4, 4]), (STARNET, [2, 4, 4]),
+                                          (DSFN, [2, 8, 8])])
+def test_fast_count_equals_normal_count(config, shape):
+    """--fast gives the normal count operator by operator and module by module (the uncounted
+    operators too) on every model whose figures the README gives, at an input small enough for
+    the normal count to take seconds."""
+    tool = _tool_module()
+    model = tool.build_model(osp.join(ROOT, config), None)
+    fast = tool.count_flops(model, shape, 'cpu', fast=True)
+    assert fast == tool.count_flops(model, shape, 'cpu')
+    assert fast['macs'] > 0
+
+
+def test_fast_reports_an_operator_lost_from_the_trace(monkeypatch):
+    """A convolution answered without the _convolution that the trace records: its uncomputed
+    output, a constant of the trace, stops the count; so does a trace that fails with it."""
+    tool = _tool_module()
+
+    def untraced(mode, *args):
+        meta = tool._meta_outputs(torch.ops.aten.convolution.default, args, {})
+        return mode._uncomputed_like(meta, torch.device('cpu'))
+
+    monkeypatch.setattr(tool.ShapeOnlyMode, '_convolution', untraced)
+    mode = tool.ShapeOnlyMode()
+    net = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.ReLU()).eval()
+    analyzer = FlopAnalyzer(net, (torch.rand(1, 3, 32, 32), ))  # 8 x 32 x 32 > SMALL_NUMEL
+    analyzer.set_op_handle('prim::Constant', mode.constant_handle)
+    with mode, torch.no_grad(), pytest.raises(RuntimeError, match='--fast lost an operator'):
+        analyzer.total()
+    model = tool.build_model(osp.join(ROOT, TINY), None)
+    with pytest.raises(RuntimeError, match='count without --fast'):
+        tool.count_flops(model, [2, 16, 16], 'cpu', fast=True)
+
+
+def test_fast_needs_no_device(capsys):
+    with pytest.raises(SystemExit):
+        _tool_module().parse_args([TINY, '--fast', '--device', 'meta'])
+    assert 'drop --device' in capsys.readouterr().err

@@ -26,18 +26,33 @@ the operators met but not counted are listed. Models with ``extra_inputs`` (the 
 numpy) get zero flows ``(1, T-1, 2, H, W)``: the flow estimation is not part of the model and is not
 counted (the counts depend only on shapes, not on values).
 
+``--fast`` gives the same counts in seconds instead of minutes (STINet at the default input: about
+15 s instead of more than 7 minutes on a 2-core CPU). The same jit trace is recorded, so the same
+handles see the same operators, shapes and module scopes, but no arithmetic runs on large tensors
+(:class:`ShapeOnlyMode`): an operator with an input or output of more than :data:`SMALL_NUMEL`
+elements gets its output shapes from PyTorch's meta kernels and returns uninitialised tensors of
+those shapes; small ones (time stamps, graph adjacencies, sizes) run for real. The values of large
+tensors are never computed, so a model whose control flow reads them would not be counted as its
+forward runs; an operator that the trace would lose is reported (count without ``--fast``).
+tests/test_tools/test_model_complexity.py checks that both ways agree, operator by operator and
+module by module, on the models whose figures the README gives.
+
 Example:
     .venv/bin/python tools/analysis/model_complexity.py \
         configs/baselines/residual-stvsr-tiny_x4_vimeo-septuplet.py --json complexity.json
+    .venv/bin/python tools/analysis/model_complexity.py \
+        configs/stinet/stinet-official_x4_2xb15-500k_vimeo-septuplet.py --fast
 """
 import argparse
+import contextlib
 import json
 import math
 import os.path as osp
 import sys
+import weakref
 from collections import Counter
 from functools import partial
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn as nn
@@ -47,6 +62,8 @@ from mmengine.analysis import FlopAnalyzer
 from mmengine.analysis.jit_handles import get_shape
 from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
+from torch.utils._python_dispatch import TorchDispatchMode
+from torch.utils._pytree import tree_flatten, tree_map
 
 from mmstvsr.models.base_models import BaseSTVSRModel
 from mmstvsr.utils.files import atomic_output
@@ -122,8 +139,16 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
         'cpu; large models at the default input size take minutes on a CPU)')
     parser.add_argument(
         '--params-only', action='store_true', help='count the parameters only (no forward)')
+    parser.add_argument(
+        '--fast',
+        action='store_true',
+        help='same counts without arithmetic on large tensors: the forward runs on shapes '
+        '(seconds instead of minutes for large models); see the module docstring')
     args = parser.parse_args(argv)
     check_model_arguments(parser, args)
+    if args.fast and args.device.type != 'cpu':
+        parser.error(f'--fast computes no values, so it needs no --device {args.device}: drop '
+                     '--device')
     return args
 
 
@@ -208,6 +233,128 @@ def einsum_flop_jit(inputs: List, outputs: List) -> int:
     return einsum_macs(equation, shapes)
 
 
+# ------------------------------------------------------------------ --fast: shapes only
+#: Tensors of at most this many elements are computed for real under :class:`ShapeOnlyMode`.
+SMALL_NUMEL = 4096
+_ATEN = torch.ops.aten
+
+
+def _tracer_on() -> torch._C._SetExcludeDispatchKeyGuard:
+    """A guard that lets the jit tracer record again (inside a dispatch mode it is excluded)."""
+    tracer = torch._C._parse_dispatch_key('Tracer')  # not in torch._C.DispatchKey
+    return torch._C._SetExcludeDispatchKeyGuard(tracer, False)
+
+
+@contextlib.contextmanager
+def _tracing_paused() -> Iterator[None]:
+    """Pause the jit tracer, so that Python meta kernels see sizes as ints, not traced tensors."""
+    state = torch._C._get_tracing_state()
+    if state is None:
+        yield
+        return
+    with _tracer_on():  # setting the state asserts that the tracer is not excluded
+        torch._C._set_tracing_state(None)
+        try:
+            yield
+        finally:
+            torch._C._set_tracing_state(state)
+
+
+def _meta_outputs(func, args: tuple, kwargs: dict):
+    """``func``'s outputs on the meta device: shapes, strides and dtypes, no values."""
+    def to_meta(value):
+        return value.to('meta') if isinstance(value, torch.Tensor) else value
+
+    args, kwargs = tree_map(to_meta, args), tree_map(to_meta, kwargs)
+    if 'device' in kwargs:  # factory operators
+        kwargs['device'] = torch.device('meta')
+    with _tracing_paused():
+        return func(*args, **kwargs)
+
+
+def _written_arguments(func, args: tuple, kwargs: dict):
+    """The arguments an in-place or ``out=`` operator returns (None for a functional one)."""
+    schema = func._schema
+    written = {frozenset(a.alias_info.before_set): a.name for a in schema.arguments
+               if a.alias_info is not None and a.alias_info.is_write}
+    if not written:
+        return None
+    bound = dict(zip([a.name for a in schema.arguments], args), **kwargs)
+    returned = [bound[written[frozenset(r.alias_info.before_set)]] for r in schema.returns]
+    return returned[0] if len(returned) == 1 else tuple(returned)
+
+
+class ShapeOnlyMode(TorchDispatchMode):
+    """A forward that computes no large tensor, for a jit trace identical to the real one's.
+
+    The jit tracer records each operator before it reaches this mode (PyTorch's Python dispatch
+    key), so the trace keeps its operators, inputs, output shapes and module scopes. Per operator:
+
+    - views (``view``, ``split``, ``permute``...) run for real: they copy no data;
+    - an operator whose tensors (inputs and outputs) have at most :data:`SMALL_NUMEL` elements
+      runs for real, so that small values the forward reads (time stamps, adjacency matrices,
+      ``.tolist()``, ``.item()``) are right;
+    - any other returns uninitialised tensors with the shapes, strides and dtypes of its meta
+      kernel (in-place and ``out=`` operators return their written arguments untouched); an
+      operator without a meta kernel runs for real;
+    - ``aten::convolution``, which the tracer does not record, calls ``aten::_convolution`` with
+      the tracer on, as its real kernel does: the trace records that one.
+
+    A tensor made without computing that the trace holds as a constant is an operator lost from
+    the trace: :meth:`constant_handle` (the op handle of ``prim::Constant``) raises then.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.uncomputed = weakref.WeakValueDictionary()  # id -> tensor returned without values
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        if func is _ATEN.convolution.default:
+            return self._convolution(*args, **kwargs)
+        if func.is_view or func in (_ATEN.resize_.default, _ATEN.set_.source_Tensor):
+            return func(*args, **kwargs)
+        tensors = [v for v in tree_flatten((args, kwargs))[0] if isinstance(v, torch.Tensor)]
+        try:
+            meta = _meta_outputs(func, args, kwargs)
+        except (RuntimeError, NotImplementedError):  # no meta kernel (or reads values)
+            return func(*args, **kwargs)
+        outputs = [v for v in tree_flatten(meta)[0] if isinstance(v, torch.Tensor)]
+        if all(t.numel() <= SMALL_NUMEL for t in tensors + outputs):
+            return func(*args, **kwargs)
+        written = _written_arguments(func, args, kwargs)
+        if written is not None:
+            return written
+        device = kwargs.get('device') or next((t.device for t in tensors), torch.device('cpu'))
+        return tree_map(partial(self._uncomputed_like, device=device), meta)
+
+    def _convolution(self, input, weight, bias, *conv_args):
+        """``aten::convolution`` as ``aten::_convolution``, traced, as at::convolution calls it."""
+        cudnn = torch.backends.cudnn
+        deterministic = cudnn.deterministic or torch.are_deterministic_algorithms_enabled()
+        with _tracer_on(), self:
+            return _ATEN._convolution.default(input, weight, bias, *conv_args, cudnn.benchmark,
+                                              deterministic, cudnn.enabled, cudnn.allow_tf32)
+
+    def _uncomputed_like(self, meta, device: torch.device):
+        """An uninitialised tensor like the meta tensor ``meta`` (other outputs as they are)."""
+        if not isinstance(meta, torch.Tensor):
+            return meta
+        tensor = torch.empty_strided(meta.shape, meta.stride(), dtype=meta.dtype, device=device)
+        self.uncomputed[id(tensor)] = tensor
+        return tensor
+
+    def constant_handle(self, inputs: List, outputs: List) -> Counter:
+        """Op handle of ``prim::Constant``: no MACs; raises if the constant was not computed."""
+        if outputs[0].type().kind() == 'TensorType':
+            value = outputs[0].toIValue()
+            if self.uncomputed.get(id(value)) is value:
+                raise RuntimeError(
+                    f'--fast lost an operator from the trace (its {tuple(value.shape)} output '
+                    'is a constant): count without --fast')
+        return Counter()
+
+
 # ------------------------------------------------------------------ counting
 class TensorForward(nn.Module):
     """``model(inputs, data_samples, mode='tensor')`` as a one-input module for tracing."""
@@ -277,8 +424,11 @@ def make_inputs(model: nn.Module, input_shape: Sequence[int],
 
 
 def count_flops(model: nn.Module, input_shape: Sequence[int],
-                device: Union[str, torch.device]) -> dict:
-    """MACs of one ``mode='tensor'`` forward on a random clip, total and per generator child."""
+                device: Union[str, torch.device], fast: bool = False) -> dict:
+    """MACs of one ``mode='tensor'`` forward on a random clip, total and per generator child.
+
+    ``fast``: trace under :class:`ShapeOnlyMode` (same counts, no arithmetic on large tensors).
+    """
     t = input_shape[0]
     model = model.to(device)
     inputs, data_samples = make_inputs(model, input_shape, device)
@@ -288,8 +438,17 @@ def count_flops(model: nn.Module, input_shape: Sequence[int],
     analyzer.set_op_handle('aten::einsum', einsum_flop_jit, 'aten::lift_fresh', None)
     analyzer.unsupported_ops_warnings(False).uncalled_modules_warnings(False)
     analyzer.tracer_warnings('none')
-    with torch.no_grad():
-        macs = int(analyzer.total())
+    mode = ShapeOnlyMode() if fast else contextlib.nullcontext()
+    if fast:
+        analyzer.set_op_handle('prim::Constant', mode.constant_handle)
+    try:
+        with mode, torch.no_grad():  # the trace runs here; the totals below reuse it
+            macs = int(analyzer.total())
+    except RuntimeError as error:
+        if not fast or str(error).startswith('--fast'):
+            raise
+        raise RuntimeError(f'--fast could not trace this model ({str(error).splitlines()[0]}): '
+                           'count without --fast') from error
     generator_macs = int(analyzer.total('model.generator'))
     by_module = {
         name: int(analyzer.total(f'model.generator.{name}'))
@@ -385,7 +544,8 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
     result = dict(
         **describe(args.config, model, args.input_shape),
         params=count_params(model),
-        flops=None if args.params_only else count_flops(model, args.input_shape, args.device))
+        flops=None if args.params_only else count_flops(
+            model, args.input_shape, args.device, fast=args.fast))
     print(format_table(result))
     if args.json:
         write_json(args.json, result)
