@@ -3,11 +3,15 @@
 #
 # Idempotent: a second run (or a fresh clone on the same machine) checks a stamp and takes seconds.
 # mmcv 2.1.0 has no wheel for this torch on PyPI, so it is compiled once from its sdist with its ops
-# (CPU, plus CUDA where a GPU is visible) and cached as a wheel under $MMSTVSR_CACHE
-# (default ~/.cache/mmstvsr), outside the clone.
+# and cached as a wheel under $MMSTVSR_CACHE (default ~/.cache/mmstvsr), outside the clone: CPU ops
+# only, or, where a GPU and `nvcc` are present, CPU and CUDA ops (FORCE_CUDA=1) for that GPU's
+# architecture; the two kinds of wheel are cached under different folders (see mmcv_build below).
 #
 # Usage: bash tools/setup.sh            # set up (or verify) .venv
 #        MMSTVSR_PYTHON=python3.11 bash tools/setup.sh
+#        FORCE_CUDA=0 bash tools/setup.sh    # CPU ops only, even on a GPU machine
+#        FORCE_CUDA=1 TORCH_CUDA_ARCH_LIST=9.0 bash tools/setup.sh   # CUDA ops without a GPU
+#        bash tools/setup.sh --mmcv-build   # print which mmcv build and cache folder, do nothing
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,9 +28,53 @@ WHEELS="$CACHE/wheels/torch-$TORCH_VERSION"
 log() { printf '[setup %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
 die() { printf '[setup] ERROR: %s\n' "$*" >&2; exit 1; }
 
+# The CUDA architectures of the visible GPUs ("9.0", "8.0;9.0"), empty without nvidia-smi or GPU.
+gpu_archs() {
+  command -v nvidia-smi >/dev/null || return 0
+  nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null \
+    | grep -E '^[0-9]+\.[0-9]+$' | sort -u | paste -sd';' || true
+}
+
+# Which mmcv to build: "cpu", or "cuda <nvcc release> <TORCH_CUDA_ARCH_LIST>" where nvcc is on
+# PATH and a GPU is visible (or FORCE_CUDA=1 with TORCH_CUDA_ARCH_LIST); FORCE_CUDA=0 forces cpu.
+mmcv_build() {
+  local release archs
+  if [[ "${FORCE_CUDA:-}" == 0 ]]; then echo cpu; return; fi
+  if ! command -v nvcc >/dev/null; then
+    [[ "${FORCE_CUDA:-}" == 1 ]] && die "FORCE_CUDA=1 needs nvcc on PATH (the CUDA toolkit's bin/)"
+    echo cpu; return
+  fi
+  archs="${TORCH_CUDA_ARCH_LIST:-$(gpu_archs)}"
+  if [[ -z "$archs" ]]; then
+    [[ "${FORCE_CUDA:-}" == 1 ]] \
+      && die "FORCE_CUDA=1 without a visible GPU needs TORCH_CUDA_ARCH_LIST, e.g. 9.0"
+    echo cpu; return
+  fi
+  release="$(nvcc --version | sed -n 's/.*release \([0-9][0-9.]*\),.*/\1/p' | head -n1)"
+  [[ -n "$release" ]] || die "cannot read the CUDA release from 'nvcc --version'"
+  echo "cuda $release $archs"
+}
+MMCV_BUILD="$(mmcv_build)"
+if [[ "$MMCV_BUILD" == cpu ]]; then
+  # CPU ops only; the GPU (if any) is hidden from mmcv's setup.py, which builds CUDA ops whenever
+  # torch sees one
+  MMCV_ENV=(FORCE_CUDA=0 CUDA_VISIBLE_DEVICES=)
+else
+  read -r _ CUDA_RELEASE CUDA_ARCHS <<<"$MMCV_BUILD"
+  # e.g. ~/.cache/mmstvsr/wheels/torch-2.14.1-cuda13.0-sm90: a CPU wheel never stands in for it
+  WHEELS="$WHEELS-cuda$CUDA_RELEASE-sm$(printf '%s' "$CUDA_ARCHS" | tr ' ;' '__' | tr -d '.+')"
+  MMCV_ENV=(FORCE_CUDA=1 "TORCH_CUDA_ARCH_LIST=$CUDA_ARCHS")
+fi
+if [[ "${1:-}" == --mmcv-build ]]; then
+  echo "mmcv build: $MMCV_BUILD; ${MMCV_ENV[*]}; wheel cache: $WHEELS"
+  exit 0
+fi
+[[ $# -eq 0 ]] || die "unknown argument '$1': run without arguments, or with --mmcv-build"
+
 # The stamp covers everything that decides what is installed.
 stamp_of() {
-  cat "$REQ"/*.txt "$ROOT/setup.py" "$ROOT/tools/setup.sh" | sha256sum | cut -d' ' -f1
+  { cat "$REQ"/*.txt "$ROOT/setup.py" "$ROOT/tools/setup.sh"; echo "$MMCV_BUILD"; } \
+    | sha256sum | cut -d' ' -f1
 }
 STAMP_FILE="$VENV/.mmstvsr-setup-stamp"
 STAMP="$(stamp_of)"
@@ -62,8 +110,8 @@ log "installing build tools and torch $TORCH_VERSION (first run downloads severa
 mkdir -p "$WHEELS"
 MMCV_WHEEL="$(ls "$WHEELS"/mmcv-"$MMCV_VERSION"-*.whl 2>/dev/null | head -n1 || true)"
 if [[ -z "$MMCV_WHEEL" ]]; then
-  log "no cached mmcv $MMCV_VERSION wheel in $WHEELS: building it from the PyPI sdist"
-  log "this compiles mmcv's ops: 10-30 minutes on 2 cores, once per machine"
+  log "no cached mmcv $MMCV_VERSION wheel in $WHEELS: building it from the PyPI sdist ($MMCV_BUILD)"
+  log "this compiles mmcv's ops: 10-30 minutes on 2 cores (CPU ops), once per machine"
   BUILD="$(mktemp -d)"
   trap 'rm -rf "$BUILD"' EXIT
   "${PIPC[@]}" -q addict packaging Pillow pyyaml yapf
@@ -75,7 +123,7 @@ if [[ -z "$MMCV_WHEEL" ]]; then
   SRC="$BUILD/mmcv-$MMCV_VERSION"
   # torch 2.14's headers need C++20; mmcv 2.1.0 hard-codes -std=c++17.
   sed -i 's/-std=c++17/-std=c++20/g' "$SRC/setup.py"
-  ( cd "$SRC" && MMCV_WITH_OPS=1 FORCE_CUDA="${FORCE_CUDA:-0}" MAX_JOBS="${MAX_JOBS:-2}" \
+  ( cd "$SRC" && env MMCV_WITH_OPS=1 "${MMCV_ENV[@]}" MAX_JOBS="${MAX_JOBS:-2}" \
       "${PIP[@]}" wheel --no-build-isolation --no-deps -w "$BUILD/dist" . )
   built="$(ls "$BUILD"/dist/mmcv-*.whl)"
   # copy then rename so that an interrupted build never leaves a half-written wheel in the cache

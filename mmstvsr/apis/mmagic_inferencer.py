@@ -20,6 +20,7 @@ import torch
 from mmengine.config import Config
 from mmengine.runner import set_random_seed
 
+from mmstvsr.utils.fast_path import parse_precision
 from .default_model import ROOT, resolve_model
 from .stvsr_inferencer import STVSRInferencer
 from .video_io import InferenceError
@@ -53,7 +54,9 @@ class MMSTVSRInferencer:
         model_ckpt (str, optional): Checkpoint; non-learned models need none. Default: None.
         device (str | torch.device, optional): Default: CUDA when available, else the CPU.
         extra_parameters (dict, optional): Default options of :meth:`infer`: those of
-            ``STVSRInferencer.__call__`` (``time_factor``, ``tile``, ``fps``...) and ``fp16``.
+            ``STVSRInferencer.__call__`` (``time_factor``, ``tile``, ``fps``...), and
+            ``precision`` (``'fp32'``, ``'bf16'``, ``'fp16'``; ``fp16=True`` is its deprecated
+            alias), which is fixed when the inferencer is built.
         seed (int): Random seed set before inference. Default: 2022 (as MMagic's).
     """
 
@@ -69,6 +72,7 @@ class MMSTVSRInferencer:
         self.extra_parameters = dict.fromkeys(_call_options())
         self.extra_parameters.pop('progress', None)  # a display setting, not a parameter
         self.extra_parameters['fp16'] = False
+        self.extra_parameters['precision'] = None
         self._check_extra(extra_parameters)
         self.extra_parameters.update(extra_parameters or {})
         if model_config is None and model_name is not None:
@@ -77,7 +81,7 @@ class MMSTVSRInferencer:
         self.seed = seed
         self.inferencer = STVSRInferencer(
             config, ckpt, None if device is None else str(device),
-            fp16=self.extra_parameters['fp16'])
+            fp16=self.extra_parameters['fp16'], precision=self.extra_parameters['precision'])
 
     @staticmethod
     def get_inference_supported_models() -> List[str]:
@@ -171,5 +175,17 @@ class MMSTVSRInferencer:
         if options.pop('fp16', self.inferencer.fp16) != self.inferencer.fp16:
             raise InferenceError('fp16 is set when the inferencer is built: give it in '
                                  'MMSTVSRInferencer(extra_parameters=dict(fp16=True))')
+        precision = options.pop('precision', self.inferencer.precision)
+        if _parsed(precision) != self.inferencer.precision:
+            raise InferenceError('precision is set when the inferencer is built: give it in '
+                                 'MMSTVSRInferencer(extra_parameters=dict(precision=...))')
         set_random_seed(self.seed)
         return self.inferencer(video, result_out_dir, **options, **kwargs)
+
+
+def _parsed(precision: str) -> str:
+    """:func:`~mmstvsr.utils.fast_path.parse_precision`, its error as an ``InferenceError``."""
+    try:
+        return parse_precision(precision)
+    except ValueError as err:
+        raise InferenceError(str(err)) from err

@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from mmstvsr.models.base_models import BaseSTVSRModel
 from mmstvsr.utils.checkpoint import CheckpointError
+from mmstvsr.utils.fast_path import autocast, default_path, parse_precision, prepare_model
 from mmstvsr.utils.flow import FlowProvider
 from mmstvsr.utils.temporal import num_output_frames, uniform_times
 from .tiling import axis_tiles, weight_sum
@@ -63,19 +64,24 @@ class STVSRInferencer:
             state dict of the model. Required for learned models; non-learned ones (the classical
             baselines) need none. Default: None.
         device (str, optional): 'cpu' or 'cuda[:N]'. Default: CUDA when available, else CPU.
-        fp16 (bool): Run the model under float16 autocast (CUDA only). Default: False.
+        fp16 (bool): Deprecated alias of ``precision='fp16'``. Default: False.
+        precision (str, optional): ``'fp32'``, ``'bf16'`` (CPUs with native bf16, CUDA) or
+            ``'fp16'`` (CUDA only): the model runs under ``torch.autocast`` with that dtype,
+            its warps and deformable convolutions in float32. The memory format is that of
+            :func:`~mmstvsr.utils.fast_path.default_path` (channels_last on CPU). Default: None
+            (fp32, or fp16 with ``fp16=True``).
     """
 
     def __init__(self,
                  config: Union[str, Config],
                  checkpoint: Optional[str] = None,
                  device: Optional[str] = None,
-                 fp16: bool = False):
+                 fp16: bool = False,
+                 precision: Optional[str] = None):
         self.device = _device(device)
-        if fp16 and self.device.type != 'cuda':
-            raise InferenceError('--fp16 runs the model in half precision on a GPU: add '
-                                 '--device cuda, or drop --fp16 on the CPU')
-        self.fp16 = fp16
+        self.path = _run_path(self.device, fp16, precision)
+        self.precision = self.path.precision
+        self.fp16 = self.precision == 'fp16'
         if isinstance(config, str):
             if not osp.isfile(config):
                 raise InferenceError(f'config file not found: {config}')
@@ -115,7 +121,7 @@ class STVSRInferencer:
             raise InferenceError(f'checkpoint not found: {checkpoint}')
         else:
             self._load_generator(model, checkpoint)
-        return model.to(self.device).eval()
+        return prepare_model(model.to(self.device).eval(), self.path)
 
     def _load_generator(self, model: BaseSTVSRModel, checkpoint: str) -> None:
         """Load the ``generator.*`` weights of ``checkpoint`` strictly into ``model.generator``.
@@ -424,7 +430,7 @@ class STVSRInferencer:
     def _forward(self, inputs: torch.Tensor, extra: dict, times: torch.Tensor):
         """The model's frames ``(1, T_out, 3, s*h, s*w)`` for normalised inputs
         ``(1, T, 3, h, w)``, generator inputs ``extra`` and positions ``times`` ``(K,)``."""
-        with torch.autocast(self.device.type, dtype=torch.float16, enabled=self.fp16):
+        with autocast(self.path, self.device):
             return self.model.predict_window(inputs, times, extra)
 
 
@@ -466,6 +472,25 @@ class _HeldFrames:
                 self._held.append((self._next, frame))
             self._next += 1
         return np.stack([f for i, f in self._held if i < stop])
+
+
+def _run_path(device: torch.device, fp16: bool, precision: Optional[str]):
+    """The :class:`~mmstvsr.utils.fast_path.RunPath` of ``precision`` (``fp16=True``: 'fp16')
+    on ``device``; one-line :class:`InferenceError` for what ``device`` cannot run."""
+    try:
+        precision = parse_precision(precision or ('fp16' if fp16 else 'fp32'))
+    except ValueError as err:
+        raise InferenceError(f'{err} (--precision)') from err
+    if fp16 and precision != 'fp16':
+        raise InferenceError(f'fp16=True and precision={precision!r} disagree: give precision '
+                             'only (--precision; --fp16 is its deprecated alias for fp16)')
+    if fp16 and device.type != 'cuda':
+        raise InferenceError('--fp16 runs the model in half precision on a GPU: add '
+                             '--device cuda, or drop --fp16 on the CPU')
+    try:
+        return default_path(device, precision)
+    except ValueError as err:
+        raise InferenceError(str(err)) from err
 
 
 def _device(name: Optional[str]) -> torch.device:

@@ -207,6 +207,8 @@ def _bad_inputs(tmp, real_frames, write_video):
         ('tile overlap', [VIDEO, 'OUT.mp4', '--tile', 16, '--tile-overlap', 16],
          'overlap < --tile'),
         ('fp16 on cpu', [VIDEO, 'OUT.mp4', '--device', 'cpu', '--fp16'], '--device cuda'),
+        ('precision fp16 on cpu', [VIDEO, 'OUT.mp4', '--device', 'cpu', '--precision', 'fp16'],
+         'precision fp16 is not available on cpu'),
     ]
 
 

@@ -80,3 +80,14 @@ def test_mmagic_inferencers_name_the_mmstvsr_entry_point(build):
     inputs from ground truth) or without ``step_frames``; they stop at once, naming ours."""
     with pytest.raises(NotImplementedError, match=r'use mmstvsr\.apis\.MMSTVSRInferencer'):
         build()
+
+
+def test_precision_is_passed_through_and_fixed_at_build(editor, tmp_path):
+    assert 'precision' in editor.get_extra_parameters()
+    assert editor.inferencer.precision == 'fp32'
+    with pytest.raises(InferenceError, match='precision is set when the inferencer is built'):
+        editor.infer(video=FRAMES, result_out_dir=str(tmp_path / 'out'),
+                     extra_parameters=dict(precision='bf16'))
+    with pytest.raises(InferenceError, match='precision fp16 is not available on cpu'):
+        MMSTVSRInferencer(model_config=BASELINE, device='cpu',
+                          extra_parameters=dict(precision='fp16'))

@@ -323,3 +323,32 @@ def test_a_file_that_is_not_a_checkpoint(tmp_path, content):
     checkpoint.write_bytes(content)
     with pytest.raises(InferenceError, match='notes.pth is not a PyTorch checkpoint'):
         STVSRInferencer(TINY, str(checkpoint), device='cpu')
+
+
+@pytest.mark.parametrize('kwargs, message', [
+    (dict(precision='fp16'), r'^precision fp16 is not available on cpu .*--precision fp32$'),
+    (dict(precision='fp8'), r"^unknown precision 'fp8': choose one of fp32, bf16, fp16"),
+    (dict(fp16=True, precision='bf16'), "fp16=True and precision='bf16' disagree"),
+])
+def test_precision_errors(kwargs, message):
+    with pytest.raises(InferenceError, match=message):
+        STVSRInferencer(BICUBIC_FLOW, device='cpu', **kwargs)
+
+
+def test_precisions_of_the_default_model(real_frames):
+    """fp32 runs channels_last on the CPU by default (mmstvsr.utils.fast_path.default_path), as
+    NCHW does to within rounding; bf16, where the CPU has it, within a few grey levels."""
+    from mmstvsr.apis import resolve_model
+    from mmstvsr.utils.fast_path import RunPath, cpu_supports_bf16, prepare_model
+    inferencer = STVSRInferencer(*resolve_model(None, None), device='cpu')
+    assert inferencer.path == RunPath('fp32', True) and inferencer.precision == 'fp32'
+    conv = inferencer.model.generator.upsample.feat_extraction.conv
+    assert conv.weight.is_contiguous(memory_format=torch.channels_last)
+    frames = real_frames[:4]
+    out = inferencer.predict(frames).astype(int)
+    prepare_model(inferencer.model, RunPath('fp32', False))
+    assert np.abs(inferencer.predict(frames) - out).max() <= 1
+    if cpu_supports_bf16():
+        bf16 = STVSRInferencer(*resolve_model(None, None), device='cpu', precision='bf16')
+        diff = np.abs(bf16.predict(frames) - out)
+        assert bf16.path.name == 'bf16-cl' and diff.mean() < 0.5 and diff.max() <= 16, diff.max()

@@ -7,6 +7,8 @@ import statistics
 import pytest
 import torch
 
+from mmstvsr.utils import fast_path
+
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TINY = 'configs/baselines/residual-stvsr-tiny_x4_vimeo-septuplet.py'
 STINET_TINY = 'configs/stinet/stinet_tiny.py'
@@ -126,3 +128,83 @@ def test_cuda_without_gpu(tool, capsys):
     with pytest.raises(SystemExit):
         tool.main([TINY, '--device', 'cuda'])
     assert '--device cuda needs a CUDA GPU' in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ run paths
+PATH_KEYS = {'name', 'fps', 'speedup', 'psnr_vs_fp32', 'max_abs_diff', 'default',
+             'conv_peak_gflops', 'fraction'}
+
+
+def test_compare_paths(tool, tmp_path, capsys):
+    result = _benchmark(tool, tmp_path, TINY, '--compare')
+    _check_consistency(result)  # the top-level blocks are the fp32 NCHW reference's
+    names = [row['name'] for row in result['paths']]
+    available = [p.name for p in fast_path.available_paths('cpu')]
+    assert names[0] == 'fp32' and sorted(names) == sorted(available)
+    assert result['default_path'] == fast_path.default_path('cpu').name
+    assert [row['name'] for row in result['paths'] if row['default']] == [result['default_path']]
+    assert result['path_errors'] == {}
+    frames, flops = result['output_shape'][0], result['flops']['per_call']
+    for row in result['paths']:
+        assert PATH_KEYS <= set(row) and len(row['times_s']) == len(row['conv_times_s']) == 2
+        assert row['fps'] == pytest.approx(frames / statistics.median(row['times_s']))
+        assert row['gflops_per_s'] == pytest.approx(flops / statistics.median(row['times_s']) / 1e9)
+        assert row['conv_peak_gflops'] > 0 and row['fraction'] > 0 and row['speedup'] > 0
+        # float rounding only: channels_last, bf16 autocast (fp32 regions) on a tiny model
+        assert row['psnr_vs_fp32'] > (100 if row['precision'] == 'fp32' else 30)
+    reference = result['paths'][0]
+    assert reference['speedup'] == 1 and reference['max_abs_diff'] == 0
+    assert reference['psnr_vs_fp32'] == float('inf')
+    assert reference['times_s'] == result['speed']['times_s']
+    out = capsys.readouterr().out
+    assert 'the default path (fast_path.default_path)' in out and 'PSNR dB' in out
+
+
+def test_compare_reports_a_failed_compile(tool, tmp_path, monkeypatch):
+    def broken_compile(module):
+        def call(*args):
+            raise RuntimeError('no C++ compiler\nmore detail')
+        return call
+
+    monkeypatch.setattr(torch, 'compile', broken_compile)
+    result = _benchmark(tool, tmp_path, TINY, '--compare', '--compile')
+    name = fast_path.default_path('cpu').name + '+compile'
+    assert result['path_errors'] == {name: 'RuntimeError: no C++ compiler'}
+    assert name not in [row['name'] for row in result['paths']]
+
+
+@pytest.mark.skipif(not fast_path.cpu_supports_bf16(), reason='needs a CPU with native bf16')
+def test_precision_bf16(tool, tmp_path):
+    result = _benchmark(tool, tmp_path, TINY, '--precision', 'bf16')
+    path = fast_path.default_path('cpu', 'bf16').name
+    assert (result['path'], result['dtype']) == (path, 'bfloat16 (autocast)')
+    assert result['dense_conv']['path'] == path and 'paths' not in result
+
+
+def test_unavailable_precision(tool, capsys, monkeypatch):
+    monkeypatch.setattr(fast_path, 'cpu_supports_bf16', lambda: False)
+    with pytest.raises(SystemExit) as error:
+        tool.main([TINY, '--precision', 'bf16'])
+    assert error.value.code == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1].endswith('precision bf16 is not available on cpu (this device runs fp32): use '
+                            '--precision fp32')
+
+
+def test_round_robin_interleaves(tool):
+    order = []
+    times = tool.time_round_robin({'a': lambda: order.append('a'), 'b': lambda: order.append('b')},
+                                  1, 2, torch.device('cpu'))
+    assert order == ['a', 'b'] * 3 and [len(t) for t in times.values()] == [2, 2]
+
+
+@pytest.mark.parametrize('args, message', [
+    ([TINY, '--precision', 'fp16'], 'precision fp16 is not available on cpu'),
+    ([TINY, '--precision', 'int8'], "invalid choice: 'int8'"),
+    ([TINY, '--compile'], '--compile adds a path to --compare: give --compare too'),
+    ([TINY, '--compare', '--precision', 'fp32'], 'leave out --precision'),
+])
+def test_bad_path_arguments(tool, capsys, args, message):
+    with pytest.raises(SystemExit) as error:
+        tool.main(args)
+    assert error.value.code == 2 and message in capsys.readouterr().err

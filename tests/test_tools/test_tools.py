@@ -2,6 +2,7 @@
 (dry run) on real frames."""
 import argparse
 import csv
+import glob
 import json
 import os
 import os.path as osp
@@ -32,9 +33,32 @@ TRAIN_OPTS = [
 ]
 
 
+#: Lines of MMEngine's start-up dump (environment, config, hooks, ~280 lines): on the console of
+#: tools/test.py and tools/train.py only with --verbose, always in the log file of the work dir.
+DUMP = ('System environment:', 'Runtime environment:', 'Config:', 'Hooks will be executed')
+
+
 def _run(args, timeout=600, **kwargs):
     return subprocess.run([sys.executable] + args, cwd=ROOT, capture_output=True, text=True,
                           timeout=timeout, **kwargs)
+
+
+def _work_dir_logs(work_dir):
+    """The log files MMEngine writes to ``<work_dir>/<timestamp>/<timestamp>.log``."""
+    logs = sorted(glob.glob(osp.join(work_dir, '*', '*.log')))
+    assert logs, f'no log file in {work_dir}'
+    return logs
+
+
+def _work_dir_log(work_dir):
+    """The text of the log files of ``work_dir``."""
+    return ''.join(open(path).read() for path in _work_dir_logs(work_dir))
+
+
+def _assert_dump(text, shown=True):
+    """Assert that MMEngine's start-up dump is (or is not) in ``text``."""
+    for line in DUMP:
+        assert (line in text) == shown, (line, text[-3000:])
 
 
 def test_baseline_evaluates_real_frames_and_saves_frames(tmp_path):
@@ -47,7 +71,22 @@ def test_baseline_evaluates_real_frames_and_saves_frames(tmp_path):
     metrics = saved['metrics']
     # the README's numbers: test_readme_results_of_the_baselines_and_the_default_model
     assert metrics['Y-PSNR'] == pytest.approx(30.2514, abs=0.01), metrics
-    assert 'Y-PSNR' in res.stdout + res.stderr
+    # quiet by default: the bar (stderr), the per-clip table, the metrics and a summary line
+    # (286 lines of stdout before); the start-up dump only in the log file
+    _assert_dump(res.stdout + res.stderr, shown=False)
+    assert 'Iter(test)' not in res.stdout + res.stderr
+    lines = res.stdout.splitlines()
+    assert len(lines) == 11, res.stdout
+    assert lines[1].startswith('STVSRMetric: ') and lines[-3].startswith('mean (clip)  '), lines
+    assert lines[-2] == 'Y-PSNR: 30.2514  Y-SSIM: 0.8205  RGB-PSNR: 28.3201', lines
+    [log_file] = _work_dir_logs(tmp_path / 'wd')
+    assert lines[-1].startswith('tested 3 samples in '), lines
+    assert lines[-1].endswith(
+        f'; results: {out} and {tmp_path / "metrics.csv"}; full log: {log_file}'), lines
+    assert 'mmengine' not in res.stderr, res.stderr[-3000:]
+    log = _work_dir_log(tmp_path / 'wd')
+    _assert_dump(log)
+    assert 'Iter(test) [3/3]' in log
     # per clip and per video, JSON and CSV; the default average is over clips
     assert [row['clip'] for row in saved['per_clip']] == ['00002/0004', '00002/0007', '00002/0008']
     assert metrics['Y-PSNR'] == pytest.approx(
@@ -69,10 +108,13 @@ def test_test_tool_bad_input(tmp_path):
     assert res.returncode != 0 and 'checkpoint not found' in res.stderr
     res = _run(['tools/test.py', TINY, '--work-dir', str(tmp_path), '--cfg-options'] + TEST_DATA)
     assert res.returncode != 0 and 'give its CHECKPOINT' in res.stderr
-    res = _run(['tools/test.py', BASELINE, '--work-dir', str(tmp_path), '--cfg-options',
-                f'test_dataloader.dataset.data_root={tmp_path}'])
-    assert res.returncode == 1 and 'list file not found' in res.stderr
-    assert 'Traceback' not in res.stderr
+    # --verbose: MMEngine's start-up dump is back on the console (logged before the data is read)
+    res = _run(['tools/test.py', BASELINE, '--verbose', '--work-dir', str(tmp_path / 'verbose'),
+                '--cfg-options', f'test_dataloader.dataset.data_root={tmp_path}'])
+    assert res.returncode == 1 and 'Traceback' not in res.stderr
+    last = res.stderr.strip().splitlines()[-1]
+    assert last.startswith('error: ') and 'list file not found' in last, res.stderr[-3000:]
+    _assert_dump(res.stdout)
     notes = tmp_path / 'notes.pth'
     notes.write_text('hello\n')  # used to end in a KeyError traceback
     res = _run(['tools/test.py', TINY, str(notes), '--work-dir', str(tmp_path), '--cfg-options']
@@ -112,6 +154,10 @@ def test_train_stops_at_a_non_finite_loss_and_saves_no_nan(tmp_path):
     assert res.returncode == 1, res.stderr[-2000:]
     assert res.stderr.strip().splitlines()[-1].startswith(
         'error: iteration 2: non-finite loss (loss=nan'), res.stderr[-2000:]
+    # the loss lines on the console, MMEngine's start-up dump only in the log file
+    assert re.search(r'Iter\(train\) \[1/6\] .* loss: ', res.stdout), res.stdout[-3000:]
+    _assert_dump(res.stdout + res.stderr, shown=False)
+    _assert_dump(_work_dir_log(work_dir))
     saved = sorted(work_dir.glob('iter_*.pth'))
     assert [p.name for p in saved] == ['iter_1.pth']
     weights = torch.load(saved[0], weights_only=False)['state_dict'].values()
@@ -163,7 +209,7 @@ def test_two_process_cpu_training(tmp_path):
         cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
     log = res.stdout + res.stderr
     assert res.returncode == 0, log[-3000:]
-    assert 'Distributed training: True' in log
+    assert 'Distributed training: True' in _work_dir_log(work_dir)  # MMEngine's environment
     assert 'gloo' in log
     assert osp.exists(osp.join(work_dir, 'iter_2.pth'))
 
@@ -258,3 +304,35 @@ def test_stinet_tiny_recipe_chains_each_run_from_the_last_checkpoint_of_the_one_
         # CheckpointHook saves the last iteration whatever its interval
         last = f'{cmd.work_dir}/iter_{cfg.train_cfg.max_iters}.pth'
     assert {c.checkpoint for c in tests} == {last}
+
+
+@pytest.mark.parametrize('loop', ['TestLoop', 'MultiTestLoop'])
+def test_quiet_test_tool_shows_the_tables_of_every_evaluator(loop):
+    """The quiet console opens while an evaluator computes its metrics (their tables are the
+    output), for MMEngine's TestLoop (``evaluator``) and MMagic's MultiTestLoop
+    (``evaluators``) alike; other INFO lines stay hidden."""
+    import importlib.util
+    from types import SimpleNamespace
+    sys.path.insert(0, osp.join(ROOT, 'tools'))  # test.py imports its sibling _launch.py
+    try:
+        spec = importlib.util.spec_from_file_location('test_tool', osp.join(ROOT, 'tools',
+                                                                            'test.py'))
+        tool = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(tool)
+        from _launch import QuietConsole
+    finally:
+        sys.path.remove(osp.join(ROOT, 'tools'))
+    console = QuietConsole(info=False)
+    seen = []
+    evaluators = [SimpleNamespace(evaluate=lambda size: seen.append(console.info))
+                  for _ in range(2)]
+    test_loop = (SimpleNamespace(evaluators=evaluators) if loop == 'MultiTestLoop' else
+                 SimpleNamespace(evaluator=evaluators[0]))
+    runner = SimpleNamespace(test_loop=test_loop, test_dataloader=[])
+    bar = tool.progress_hook(console)
+    bar.before_test(runner)
+    bar.close()
+    for evaluator in evaluators[:2 if loop == 'MultiTestLoop' else 1]:
+        evaluator.evaluate(3)
+    assert seen == [True] * (2 if loop == 'MultiTestLoop' else 1)
+    assert console.info is False

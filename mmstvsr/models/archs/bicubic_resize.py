@@ -2,6 +2,7 @@
 import torch
 import torch.nn as nn
 
+from mmstvsr.utils.fast_path import fp32_region
 from mmstvsr.utils.matlab_resize import resize_weights
 
 
@@ -28,8 +29,9 @@ class MATLABBicubicResize(nn.Module):
             self._cache[key] = torch.from_numpy(weights).to(device=device, dtype=dtype)
         return self._cache[key]
 
+    @fp32_region
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Resize.
+        """Resize (in float32 under bf16/fp16 autocast, returned in ``x``'s dtype).
 
         Args:
             x (Tensor): ``(..., h, w)``.

@@ -1,6 +1,6 @@
 """Dense deep back-projection network (D-DBPN), STINet's spatial SR initialiser."""
 import re
-from typing import Dict, Optional
+from typing import Dict, List, Optional
 
 import torch
 import torch.nn as nn
@@ -189,7 +189,13 @@ class DenseDBPN(BaseModule):
         hr_feats = [self.up_projections[0](lr_feat)]
         lr_feats = []
         for down, up in zip(self.down_projections, self.up_projections[1:]):
-            lr_feats.insert(0, down(torch.cat(hr_feats, dim=1)))
-            hr_feats.insert(0, up(torch.cat(lr_feats, dim=1)))
-        feat = self.fusion(torch.cat(hr_feats, dim=1))
+            lr_feats.insert(0, down(_cat(hr_feats)))
+            hr_feats.insert(0, up(_cat(lr_feats)))
+        feat = self.fusion(_cat(hr_feats))
         return self.conv_rgb(feat) if self.return_rgb else feat
+
+
+def _cat(features: List[torch.Tensor]) -> torch.Tensor:
+    """The features ``(B, C_i, H, W)`` concatenated along channels; one is returned as it is (no
+    copy: a whole HR feature per forward)."""
+    return features[0] if len(features) == 1 else torch.cat(features, dim=1)

@@ -3,6 +3,12 @@ import torch
 from mmagic.models.editors.edvr.edvr_net import ModulatedDCNPack as _MMagicModulatedDCNPack
 from torchvision.ops import deform_conv2d
 
+from mmstvsr.utils.fast_path import fp32_region
+
+# torchvision has no bf16 CPU kernel ("deformable_im2col" not implemented for 'BFloat16'), and its
+# CUDA autocast runs the op in float32 too: under autocast it runs in float32, cast back.
+_deform_conv2d = fp32_region(deform_conv2d)
+
 
 class ModulatedDCNPack(_MMagicModulatedDCNPack):
     """MMagic's EDVR ``ModulatedDCNPack`` (offsets and mask from another feature) through
@@ -26,6 +32,6 @@ class ModulatedDCNPack(_MMagicModulatedDCNPack):
         """Deformable convolution of ``x`` ``(N, C_in, H, W)`` with offsets and mask predicted
         from ``extra_feat`` ``(N, C_in, H, W)``; returns ``(N, C_out, H', W')``."""
         o1, o2, mask = torch.chunk(self.conv_offset(extra_feat), 3, dim=1)
-        return deform_conv2d(x, torch.cat((o1, o2), dim=1), self.weight, self.bias,
-                             stride=self.stride, padding=self.padding, dilation=self.dilation,
-                             mask=torch.sigmoid(mask))
+        return _deform_conv2d(x, torch.cat((o1, o2), dim=1), self.weight, self.bias,
+                              stride=self.stride, padding=self.padding, dilation=self.dilation,
+                              mask=torch.sigmoid(mask))

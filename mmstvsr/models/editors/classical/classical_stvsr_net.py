@@ -8,11 +8,11 @@ from typing import Optional
 
 import torch
 import torch.nn.functional as F
-from mmagic.models.utils import flow_warp
 from mmagic.registry import MODELS
 from mmengine.model import BaseModule
 
 from mmstvsr.models.archs.bicubic_resize import MATLABBicubicResize
+from mmstvsr.models.archs.warp import backward_warp
 from mmstvsr.utils.flow import batch_neighbour_flows, intermediate_flows
 from mmstvsr.utils.temporal import interleave
 
@@ -101,6 +101,6 @@ class BicubicFlowNet(ClassicalSTVSRNet):
 
     def interpolate(self, hrs, i, tau, context):
         f_t0, f_t1 = intermediate_flows(context['fwd'][:, i], context['bwd'][:, i], tau)
-        warped0 = flow_warp(hrs[:, i], f_t0.permute(0, 2, 3, 1), padding_mode='border')
-        warped1 = flow_warp(hrs[:, i + 1], f_t1.permute(0, 2, 3, 1), padding_mode='border')
+        warped0 = backward_warp(hrs[:, i], f_t0, padding_mode='border')
+        warped1 = backward_warp(hrs[:, i + 1], f_t1, padding_mode='border')
         return (1 - tau) * warped0 + tau * warped1
