@@ -3,7 +3,7 @@ import math
 import os
 import os.path as osp
 import time
-from typing import Iterator, List, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import Callable, Iterator, List, NamedTuple, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import torch
@@ -261,33 +261,17 @@ class STVSRInferencer:
         width, height = source.width * self.scale, source.height * self.scale
         out_fps = in_fps * time_factor
         total = num_output_frames(source.num_frames, time_factor - 1)
-        notes = []
-        audio = osp.isfile(input) and has_audio(input)
-        if audio and (kind != 'video' or start_frame or end_frame is not None
-                      or fps not in (None, source.fps)):
-            notes.append('the audio of the input is dropped: ' + (
-                'a frame folder holds none' if kind != 'video' else
-                '--start-frame, --end-frame or --fps change its timing'))
-            audio = False
-        sinks = []
-        if kind == 'video':
-            sink = VideoFileSink(output, out_fps, width, height, codec, crf,
-                                 input if audio else None)
-            notes += sink.notes
-        else:
-            sink = FrameFolderSink(output, total, self._manifest(source, start_frame, time_factor),
-                                   overwrite, resume)
-        sinks.append(sink)
+        timing_kept = not start_frame and end_frame is None and fps in (None, source.fps)
+        audio, notes = _audio_kept(input, kind, timing_kept)
+        sinks = self._open_sinks(
+            output, kind, out_fps, (width, height), dict(codec=codec, crf=crf),
+            input if audio else None, lambda: FrameFolderSink(
+                output, total, self._manifest(source, start_frame, time_factor), overwrite,
+                resume), compare)
+        sink = sinks[0]
+        notes += getattr(sink, 'notes', [])
         lrs = {}  # input frames by index, kept for the comparison until its outputs are written
-        frames = source.frames()
-        if compare:
-            try:
-                sinks.append(CompareSink(compare_path(output), out_fps, width, height,
-                                         None if codec == 'mjpeg' else codec, crf))
-            except BaseException:
-                sink.abort()
-                raise
-            frames = _recorded(frames, lrs)
+        frames = _recorded(source.frames(), lrs) if compare else source.frames()
         todo = [w for w in self.windows(source.num_frames, time_factor)
                 if not all(sink.done(i) for i in w.outputs)]
         computed = sum(len(w.outputs) for w in todo)
@@ -321,6 +305,29 @@ class STVSRInferencer:
                     codec=getattr(sink, 'codec', 'png'), audio=audio, bytes=_size_on_disk(output),
                     seconds=time.monotonic() - began, compare=compare_path(output) if compare
                     else None, notes=notes)
+
+    @staticmethod
+    def _open_sinks(output: str, kind: str, out_fps: float, size: Tuple[int, int],
+                    encoding: dict, audio_from: Optional[str], frame_folder: Callable[[], object],
+                    compare: bool) -> list:
+        """The sinks of a run: OUTPUT's (a :class:`VideoFileSink` of ``size`` ``(width,
+        height)`` with ``encoding`` ``codec`` and ``crf`` and the audio of ``audio_from``, or
+        the :class:`FrameFolderSink` that ``frame_folder()`` opens), then with ``compare`` the
+        :class:`CompareSink`; OUTPUT's is aborted when the comparison's cannot open."""
+        if kind == 'video':
+            sink = VideoFileSink(output, out_fps, *size, encoding['codec'], encoding['crf'],
+                                 audio_from)
+        else:
+            sink = frame_folder()
+        if not compare:
+            return [sink]
+        codec = None if encoding['codec'] == 'mjpeg' else encoding['codec']
+        try:
+            return [sink, CompareSink(compare_path(output), out_fps, *size, codec,
+                                      encoding['crf'])]
+        except BaseException:
+            sink.abort()
+            raise
 
     def _check_options(self, time_factor: int, tile: int, tile_overlap: int,
                        fps: Optional[float], crf: int) -> None:
@@ -439,6 +446,17 @@ def _recorded(frames: Iterator[np.ndarray], store: dict) -> Iterator[np.ndarray]
     for index, frame in enumerate(frames):
         store[index] = frame
         yield frame
+
+
+def _audio_kept(input: str, kind: str, timing_kept: bool) -> Tuple[bool, List[str]]:
+    """Whether the input's audio goes into OUTPUT (a video run that keeps the whole input at its
+    own frame rate), and the note saying why it is dropped when it has some and does not."""
+    audio = osp.isfile(input) and has_audio(input)
+    if not audio or (kind == 'video' and timing_kept):
+        return audio, []
+    return False, ['the audio of the input is dropped: ' + (
+        'a frame folder holds none' if kind != 'video' else
+        '--start-frame, --end-frame or --fps change its timing')]
 
 
 def _size_on_disk(path: str) -> int:
