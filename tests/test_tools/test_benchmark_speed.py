@@ -1,7 +1,5 @@
 """tools/analysis/benchmark_speed.py: fields and their consistency on tiny clips (no timing)."""
-import importlib.util
 import json
-import os.path as osp
 import statistics
 
 import pytest
@@ -9,7 +7,6 @@ import torch
 
 from mmstvsr.utils import fast_path
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TINY = 'configs/baselines/residual-stvsr-tiny_x4_vimeo-septuplet.py'
 STINET_TINY = 'configs/stinet/stinet_tiny.py'
 # 2 LR frames of 16x16 -> 3 frames of 64x64; a small reference conv; one CPU thread
@@ -19,26 +16,14 @@ FAST = [
 ]
 
 
-def _load(name):
-    spec = importlib.util.spec_from_file_location(name, osp.join(ROOT, 'tools', 'analysis',
-                                                                 f'{name}.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope='module')
-def tool():
-    return _load('benchmark_speed')
+def tool(analysis_tool):
+    return analysis_tool('benchmark_speed')
 
 
 @pytest.fixture(autouse=True)
-def in_root(monkeypatch):
-    """Run from the repository root (relative config paths); restore torch's CPU threads."""
-    monkeypatch.chdir(ROOT)
-    threads = torch.get_num_threads()
-    yield
-    torch.set_num_threads(threads)
+def _from_root(in_root):
+    """Every test runs from the repository root (``in_root`` of conftest.py)."""
 
 
 def _benchmark(tool, tmp_path, config, *args):
@@ -86,11 +71,11 @@ def test_residual_tiny(tool, tmp_path, capsys):
         assert row in out
 
 
-def test_stinet_tiny_matches_model_complexity(tool, tmp_path):
+def test_stinet_tiny_matches_model_complexity(tool, tmp_path, analysis_tool):
     result = _benchmark(tool, tmp_path, STINET_TINY)
     _check_consistency(result)
     out = tmp_path / 'complexity.json'
-    complexity = _load('model_complexity').main(
+    complexity = analysis_tool('model_complexity').main(
         [STINET_TINY, '--input-shape', '2', '16', '16', '--json', str(out)])
     assert result['params']['total'] == complexity['params']['total']
     flops = complexity['flops']

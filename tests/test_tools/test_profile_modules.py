@@ -1,38 +1,23 @@
 """tools/analysis/profile_modules.py: rows, sums and FLOPs on tiny clips (no timing claims)."""
-import importlib.util
 import json
-import os.path as osp
 
 import pytest
 import torch
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 TINY = 'configs/baselines/residual-stvsr-tiny_x4_vimeo-septuplet.py'
 STINET_TINY = 'configs/stinet/stinet_tiny.py'
 FAST = ['--input-shape', '2', '16', '16', '--threads', '1', '--runs', '2']
 ROW_KEYS = {'name', 'calls', 'ms', 'share', 'gflops', 'gflops_per_s'}
 
 
-def _load(name):
-    spec = importlib.util.spec_from_file_location(name, osp.join(ROOT, 'tools', 'analysis',
-                                                                 f'{name}.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope='module')
-def tool():
-    return _load('profile_modules')
+def tool(analysis_tool):
+    return analysis_tool('profile_modules')
 
 
 @pytest.fixture(autouse=True)
-def in_root(monkeypatch):
-    """Run from the repository root (relative config paths); restore torch's CPU threads."""
-    monkeypatch.chdir(ROOT)
-    threads = torch.get_num_threads()
-    yield
-    torch.set_num_threads(threads)
+def _from_root(in_root):
+    """Every test runs from the repository root (``in_root`` of conftest.py)."""
 
 
 def _profile(tool, tmp_path, config, *args):
@@ -68,11 +53,11 @@ def test_residual_tiny(tool, tmp_path, capsys):
     assert 'top-level modules' in out and 'GFLOP/s' in out and 'results written to' in out
 
 
-def test_stinet_tiny_containers_and_flops(tool, tmp_path):
+def test_stinet_tiny_containers_and_flops(tool, tmp_path, analysis_tool):
     result = _profile(tool, tmp_path, STINET_TINY, '--depth', '2', '--top', '50')
     _check_rows(result)
-    flops = _load('model_complexity').count_flops(
-        _load('model_complexity').build_model(STINET_TINY, None), [2, 16, 16], 'cpu')
+    flops = analysis_tool('model_complexity').count_flops(
+        analysis_tool('model_complexity').build_model(STINET_TINY, None), [2, 16, 16], 'cpu')
     assert result['gflops'] == pytest.approx(flops['flops'] / 1e9)
     top = {r['name']: r for r in result['top_level']}
     for name, macs in flops['macs_by_module'].items():
