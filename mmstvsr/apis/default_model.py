@@ -10,13 +10,12 @@ from typing import Optional, Tuple, Union
 
 from mmengine.config import Config
 
-from mmstvsr.utils.resources import resource_root
+from mmstvsr.utils.resources import DEFAULT_CONFIG_PATH, resource_root
 from .video_io import InferenceError
 
 #: Where the configs and the bundled weights are (:func:`resource_root`).
 ROOT = resource_root()
-_DEFAULT_CONFIG = osp.join('configs', 'cascades', 'dbpn-tiny-then-flow_x4_vimeo-septuplet.py')
-DEFAULT_CONFIG = osp.join(ROOT, _DEFAULT_CONFIG)
+DEFAULT_CONFIG = osp.join(ROOT, DEFAULT_CONFIG_PATH)
 _S_SR_BASE = osp.join(ROOT, 'configs', '_base_', 'models', 'stinet_tiny_s_sr.py')
 #: The weights the default config reads: ``s_sr_checkpoint`` of the base config that names them
 #: (relative to the repository root or ``.mim``), as an absolute path (the folder alone when the

@@ -182,7 +182,7 @@ def autocast_forward(module: nn.Module, path: RunPath, device: DeviceLike) -> nn
     def forward_under_autocast(*args, **kwargs):
         with autocast(path, device):
             outputs = forward(*args, **kwargs)
-        return _cast(outputs, lambda t: t.float() if t.dtype in _LOW else t)
+        return _cast(outputs, _to_float32)
 
     forward_under_autocast.run_path = path
     module.forward = forward_under_autocast

@@ -3,8 +3,9 @@ import os.path as osp
 
 #: The package folder, ``mmstvsr/``.
 PACKAGE_DIR = osp.dirname(osp.dirname(osp.abspath(__file__)))
-#: A file that only a complete resource folder holds (the default model's config).
-_MARKER = osp.join('configs', 'cascades', 'dbpn-tiny-then-flow_x4_vimeo-septuplet.py')
+#: The default model's config, relative to :func:`resource_root`; also the file by which a
+#: folder is known to hold the resources.
+DEFAULT_CONFIG_PATH = osp.join('configs', 'cascades', 'dbpn-tiny-then-flow_x4_vimeo-septuplet.py')
 
 
 def resource_root() -> str:
@@ -12,7 +13,7 @@ def resource_root() -> str:
     when the package is imported from a clone (``pip install -e .`` or on ``sys.path``), else
     the package's ``.mim`` folder, where a wheel carries them (see setup.py)."""
     repo = osp.dirname(PACKAGE_DIR)
-    if osp.isfile(osp.join(repo, _MARKER)):
+    if osp.isfile(osp.join(repo, DEFAULT_CONFIG_PATH)):
         return repo
     return osp.join(PACKAGE_DIR, '.mim')
 
